@@ -1,0 +1,1 @@
+"""Folium layers for the Mali crisis map: one module per layer, no Streamlit."""

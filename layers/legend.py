@@ -1,0 +1,79 @@
+"""Texts around the map: legends, notes and the sources, as safe HTML or Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import geopandas as gpd
+
+from layers import bases, displacement, html, incidents, regions, towns
+from mali_geo.displacement import Flows
+
+EMPTY_PERIOD = (
+    "No incident with a coordinate is recorded in this period for the chosen event types. "
+    "That does not mean nothing happened: the incidents are a compiled sample (see *Sources "
+    "and coverage*). Widen the period or the event types to see more."
+)
+
+SOURCES_MD = """
+**Sources and licences** (details per file in `geodata/README.md`)
+
+- Boundaries, countries, rivers, lakes: **Made with Natural Earth** (public domain).
+- Place coordinates: **GeoNames** (CC BY 4.0) and **© OpenStreetMap contributors** (ODbL 1.0),
+  one source per place; the Adrar des Ifoghas point from Wikipedia.
+- Refugees: **UNHCR** Refugee Data Finder (CC BY 4.0). IDPs: **IOM** DTM, the Commission on
+  Population Movements (CMP) and IDMC, each figure with its citation.
+- Incidents, key events and bases: compiled from public reports (news agencies, Wikipedia,
+  NGO and UN pages); every feature links to its source.
+- Light tiles (optional): © OpenStreetMap contributors © CARTO.
+- Story: *Mali: one year after the intervention* briefing, January 2014.
+"""
+
+
+def fatality_text(low: int | None, high: int | None) -> str:
+    """The fatality range as plain text for a headline figure."""
+    return html.fatalities(low, high).replace("&ndash;", "–")
+
+
+def legends_html(layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str]) -> str:
+    """The legends of the visible layers, side by side."""
+    parts = []
+    if "regions" in visible:
+        parts.append(regions.legend_html())
+    if "towns" in visible:
+        parts.append(towns.legend_html())
+    if "incidents" in visible and "incidents" in layers:
+        present = sorted(layers["incidents"]["event_type"].dropna().unique())
+        parts.append(incidents.legend_html(present))
+    if "bases" in visible:
+        parts.append(bases.legend_html())
+    if "displacement" in visible:
+        parts.append(displacement.legend_html())
+    cells = "".join(f'<div style="flex:1 1 260px;font-size:13px">{p}</div>' for p in parts)
+    return f'<div class="legends" style="display:flex;flex-wrap:wrap;gap:12px">{cells}</div>'
+
+
+def flows_note(flows: Flows) -> str:
+    """What the flows leave out: camps without a coordinate and missing IDP breakdowns."""
+    notes = []
+    if not flows.unplaced.empty:
+        listed = ", ".join(
+            f"{r.site} ({int(r.people):,}, {r.host})" for r in flows.unplaced.itertuples()
+        )
+        notes.append(
+            "Not on the map: sites with no coordinate in any gazetteer (counted in the host "
+            f"country's total and in the downloads, with no geometry): {listed}."
+        )
+    kinds = set(flows.lines["kind"]) if not flows.lines.empty else set()
+    if "idps" not in kinds:
+        notes.append(
+            "No IDP figures by host region exist at or before the end of this period (the first "
+            "IOM breakdown is February 2014); the national IDP total is in the headline."
+        )
+    if "refugees" not in kinds:
+        notes.append("No UNHCR figure by camp exists at or before the end of this period.")
+    notes.append(
+        "Origins: the sources do not say where people fled from, so every flow starts at one "
+        "point for northern Mali as a whole."
+    )
+    return " ".join(notes)

@@ -1,0 +1,129 @@
+"""Command line: ``python -m mali_geo export|info|import``.
+
+Errors are one line on stderr and a non-zero exit code: 2 for a usage or period error, 1 for a
+data or file error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from mali_geo import config
+from mali_geo.dataset import LAYERS, Dataset, build_layers, load_dataset, with_incidents
+from mali_geo.errors import MaliGeoError, PeriodError
+from mali_geo.export import write_layers
+from mali_geo.period import full_period, make_period
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are a single line."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print a one-line error and exit with code 2."""
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name; ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except PeriodError as exc:
+        print(f"mali_geo: error: {exc}", file=sys.stderr)
+        return 2
+    except (MaliGeoError, OSError) as exc:
+        print(f"mali_geo: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mali_geo", description="Mali 2012-2014 crisis map data.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    export = sub.add_parser("export", help="write one GeoJSON file per layer for a period")
+    export.add_argument("--start", default=config.FIRST_MONTH, help="first month, YYYY-MM")
+    export.add_argument("--end", default=config.LAST_MONTH, help="last month, YYYY-MM")
+    export.add_argument("--out", required=True, type=Path, help="output folder")
+    export.add_argument(
+        "--layers", default=",".join(LAYERS), help=f"comma-separated subset of {','.join(LAYERS)}"
+    )
+    export.add_argument("--incidents", type=Path, help="use an imported incidents file instead")
+    export.set_defaults(run=_run_export)
+
+    info = sub.add_parser("info", help="print what the data covers")
+    info.set_defaults(run=_run_info)
+
+    imp = sub.add_parser("import", help="import an incidents file (ACLED, UCDP GED, CSV, GeoJSON)")
+    imp.add_argument("file", type=Path, help="the file to import")
+    imp.add_argument("--out", required=True, type=Path, help="output folder")
+    imp.set_defaults(run=_run_import)
+    return parser
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    period = make_period(args.start, args.end)
+    layers = [name.strip() for name in args.layers.split(",") if name.strip()]
+    unknown = [name for name in layers if name not in LAYERS]
+    if unknown or not layers:
+        msg = f"unknown layer(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(LAYERS)}"
+        raise PeriodError(msg)
+    dataset = _dataset(args.incidents)
+    paths = write_layers(build_layers(dataset, period, layers=layers), args.out)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    dataset = load_dataset()
+    period = full_period()
+    layers = build_layers(dataset, period)
+    print(f"period: {period.start} to {period.end} (months, inclusive)")
+    for name, gdf in layers.items():
+        print(f"{name}: {len(gdf)} features over the whole period")
+    inc = dataset.incidents
+    print(
+        f"incidents: {len(inc)} in the file, {int(inc.geometry.notna().sum())} with a coordinate, "
+        f"{inc['date_start'].min():%Y-%m-%d} to {inc['date_end'].max():%Y-%m-%d}"
+    )
+    disp = dataset.displacement
+    print(f"displacement figures: {len(disp)}, {disp['ref_date'].min():%Y-%m-%d} to "
+          f"{disp['ref_date'].max():%Y-%m-%d}")
+    print(f"sources: {config.ATTRIBUTION}")
+    print("details: geodata/README.md")
+    return 0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from mali_geo.importer import import_file, write_import
+
+    result = import_file(args.file)
+    write_import(result, args.out)
+    print(result.summary())
+    return 0
+
+
+def _dataset(incidents: Path | None) -> Dataset:
+    dataset = load_dataset()
+    if incidents is None:
+        return dataset
+    from mali_geo.importer import import_file
+
+    result = import_file(incidents)
+    print(result.summary(), file=sys.stderr)
+    return with_incidents(dataset, result.incidents, mode="replace", label=str(incidents.name))

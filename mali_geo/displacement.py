@@ -1,0 +1,278 @@
+"""The displacement layer: flows of refugees and IDPs, and headline figures.
+
+Figures are never added across ``location_level``s: refugee flows use UNHCR's camp/site rows
+(``location``), which break down the ``country_total`` rows; IDP flows use IOM/CMP figures by
+region of displacement; headline totals use ``country_total`` rows only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString, Point
+
+from mali_geo.config import EQUAL_AREA_CRS, NORTHERN_REGIONS, WGS84
+from mali_geo.period import Period
+
+#: Neighbouring countries (in the study area) whose UNHCR figures are drawn as flows.
+REFUGEE_HOSTS: dict[str, str] = {
+    "MRT": "Mauritania",
+    "NER": "Niger",
+    "BFA": "Burkina Faso",
+    "DZA": "Algeria",
+}
+#: UNHCR site names -> the gazetteer's names (places.csv), where they differ.
+SITE_ALIASES: dict[str, str] = {
+    "Goudebo": "Goudoubo",
+    "Camp Abala": "Abala",
+    "Mangaize": "Mangaizé",
+    "Ayourou": "Ayorou",
+    "Ayourou Ville": "Ayorou",
+    "Intikane": "Intikan",
+}
+#: Preference among national IDP figures of the same date (IOM/CMP first, as the issue asks).
+IDP_SOURCE_ORDER: tuple[str, ...] = ("IOM", "Commission on Population Movements", "UNHCR", "IDMC")
+NORTH_LABEL = "northern Mali"
+NORTH_NOTE = (
+    "The sources do not say where these people came from: the origin is northern Mali as a "
+    "whole, drawn from one representative point (the equal-area centroid of the Tombouctou, "
+    "Gao and Kidal regions)."
+)
+FLOW_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "origin",
+    "origin_note",
+    "destination",
+    "destination_country",
+    "destination_located",
+    "sites",
+    "people",
+    "as_of",
+    "source",
+    "source_ref",
+)
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Displacement flows for a period.
+
+    Attributes
+    ----------
+    lines
+        One feature per flow (:data:`FLOW_COLUMNS`): a LineString from the origin to the site,
+        or no geometry (``None``) for a site that has no coordinate in any gazetteer, so the
+        flows of a host country still add up to UNHCR's total for it.
+    unplaced
+        The sites with a figure but no coordinate: ``host``, ``site``, ``people``, ``as_of``.
+    """
+
+    lines: gpd.GeoDataFrame
+    unplaced: pd.DataFrame
+
+
+def north_point(regions: gpd.GeoDataFrame) -> Point:
+    """One representative point for northern Mali: the equal-area centroid of its 3 regions."""
+    north = regions[regions["name"].isin(NORTHERN_REGIONS)].to_crs(EQUAL_AREA_CRS)
+    centroid = gpd.GeoSeries([north.union_all().centroid], crs=EQUAL_AREA_CRS)
+    return centroid.to_crs(WGS84).iloc[0]
+
+
+def displacement_flows(
+    displacement: pd.DataFrame,
+    places: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    period: Period,
+) -> Flows:
+    """Build refugee and IDP flows as of the latest figures at or before the period's end.
+
+    Parameters
+    ----------
+    displacement
+        From :func:`mali_geo.load.load_displacement`.
+    places
+        Gazetteer, for camp coordinates.
+    regions
+        Mali's regions, for the northern origin point and IDP host regions.
+    period
+        Only its end matters: each figure is the latest at or before it.
+
+    Returns
+    -------
+    Flows
+    """
+    origin = north_point(regions)
+    refugees, unplaced = _refugee_flows(displacement, places, period, origin)
+    idps = _idp_flows(displacement, regions, period, origin)
+    frames = [f for f in (refugees, idps) if not f.empty]
+    if frames:
+        lines = pd.concat(frames, ignore_index=True)
+    else:
+        lines = pd.DataFrame({c: pd.Series(dtype="object") for c in FLOW_COLUMNS})
+        lines["geometry"] = []
+    return Flows(gpd.GeoDataFrame(lines, geometry="geometry", crs=WGS84), unplaced)
+
+
+def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> dict | None:
+    """The national total of refugees (all hosts) or IDPs as of the period's end.
+
+    Parameters
+    ----------
+    displacement
+        From :func:`mali_geo.load.load_displacement`.
+    period
+        Its last day is the cut-off.
+    kind
+        ``"refugees"`` (UNHCR, summed over host countries at one date) or ``"idps"`` (one
+        national figure; IOM/CMP preferred over UNHCR and IDMC at the same date).
+
+    Returns
+    -------
+    dict or None
+        ``people``, ``as_of``, ``source``, ``source_ref``; ``None`` if no figure precedes the end.
+    """
+    rows = displacement[
+        (displacement["location_level"] == "country_total")
+        & (displacement["population_type"] == kind)
+        & (displacement["ref_date"] <= period.end_date)
+    ]
+    if kind == "idps":
+        rows = rows[rows["host_iso3"] == "MLI"]
+    else:
+        rows = rows[rows["source"].str.startswith("UNHCR")]
+    if rows.empty:
+        return None
+    as_of = rows["ref_date"].max()
+    rows = rows[rows["ref_date"] == as_of]
+    if kind == "idps":
+        rows = rows.iloc[[_preferred_source(rows["source"])]]
+    return {
+        "people": int(rows["value"].sum()),
+        "as_of": as_of,
+        "source": "; ".join(dict.fromkeys(rows["source"])),
+        "source_ref": "; ".join(dict.fromkeys(rows["source_ref"].dropna())),
+    }
+
+
+def refugees_by_host(displacement: pd.DataFrame) -> pd.DataFrame:
+    """UNHCR year-end refugees from Mali by host country, for a chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``as_of``, ``host`` (name; hosts outside the neighbours grouped as "other countries"),
+        ``people``.
+    """
+    rows = displacement[
+        (displacement["location_level"] == "country_total")
+        & (displacement["population_type"] == "refugees")
+        & displacement["source"].str.startswith("UNHCR")
+    ]
+    host = rows["host_iso3"].map(REFUGEE_HOSTS).fillna("other countries")
+    out = rows.assign(host=host).groupby(["ref_date", "host"], as_index=False)["value"].sum()
+    return out.rename(columns={"ref_date": "as_of", "value": "people"})
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _preferred_source(sources: pd.Series) -> int:
+    ranks = [
+        next((i for i, key in enumerate(IDP_SOURCE_ORDER) if s.startswith(key)), 99)
+        for s in sources
+    ]
+    return int(pd.Series(ranks).idxmin())
+
+
+def _refugee_flows(
+    displacement: pd.DataFrame,
+    places: pd.DataFrame,
+    period: Period,
+    origin: Point,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sites = displacement[
+        (displacement["location_level"] == "location")
+        & (displacement["population_type"] == "refugees")
+        & displacement["host_iso3"].isin(list(REFUGEE_HOSTS))
+        & (displacement["ref_date"] <= period.end_date)
+    ]
+    coords = places.dropna(subset=["lat"]).set_index("name")[["lat", "lon"]]
+    flows, unplaced = [], []
+    for host, rows in sites.groupby("host_iso3", sort=True):
+        rows = rows[rows["ref_date"] == rows["ref_date"].max()]
+        name = rows["location_clean"].map(lambda s: SITE_ALIASES.get(s, s))
+        located = name.isin(coords.index)
+        # Two UNHCR rows can name one gazetteer place (Ayourou, Ayourou Ville): one flow.
+        for place, group in rows[located].groupby(name[located], sort=True):
+            dest = Point(coords.loc[place, "lon"], coords.loc[place, "lat"])
+            flows.append(_flow("refugees", group, origin, dest, place, host, True))
+        # Sites with no coordinate in any gazetteer are reported (null geometry), not placed.
+        rest = rows[~located]
+        for _, row in rest.iterrows():
+            flows.append(_flow("refugees", row.to_frame().T, origin, None, row["location_clean"], host, False))
+        if not rest.empty:
+            unplaced.append(rest.assign(host=REFUGEE_HOSTS[host]))
+    unplaced_frame = _unplaced_frame(unplaced)
+    return pd.DataFrame(flows), unplaced_frame
+
+
+def _idp_flows(
+    displacement: pd.DataFrame, regions: gpd.GeoDataFrame, period: Period, origin: Point
+) -> pd.DataFrame:
+    rows = displacement[
+        (displacement["location_level"] == "region_of_displacement")
+        & (displacement["population_type"] == "idps")
+        & (displacement["ref_date"] <= period.end_date)
+    ]
+    if rows.empty:
+        return pd.DataFrame()
+    rows = rows[rows["ref_date"] == rows["ref_date"].max()]
+    points = regions.set_index("name").geometry.representative_point()
+    flows = []
+    for region, group in rows.groupby("location_clean", sort=True):
+        dest = points.get(region)
+        if dest is not None:
+            flows.append(_flow("idps", group, origin, dest, f"{region} region", "MLI", True))
+    return pd.DataFrame(flows)
+
+
+def _flow(
+    kind: str,
+    rows: pd.DataFrame,
+    origin: Point,
+    dest: Point | None,
+    destination: str,
+    host: str,
+    located: bool,
+) -> dict:
+    return {
+        "kind": kind,
+        "origin": NORTH_LABEL,
+        "origin_note": NORTH_NOTE,
+        "destination": destination,
+        "destination_country": REFUGEE_HOSTS.get(host, "Mali"),
+        "destination_located": located,
+        "sites": ", ".join(rows["location_clean"].astype(str)),
+        "people": int(rows["value"].sum()),
+        "as_of": rows["ref_date"].max(),
+        "source": "; ".join(dict.fromkeys(rows["source"])),
+        "source_ref": "; ".join(dict.fromkeys(rows["source_ref"].dropna())),
+        "geometry": None if dest is None else LineString([origin, dest]),
+    }
+
+
+def _unplaced_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    cols = ["host", "site", "people", "as_of"]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    rows = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(
+        {
+            "host": rows["host"],
+            "site": rows["location_clean"],
+            "people": rows["value"],
+            "as_of": rows["ref_date"],
+        }
+    )

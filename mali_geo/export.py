@@ -1,0 +1,202 @@
+"""GeoJSON out: RFC 7946 FeatureCollections, written and checked.
+
+WGS84 lon/lat, no ``crs`` member, exterior rings counter-clockwise (right-hand rule), no NaN
+(missing is ``null``), dates as ISO strings, points rounded to 6 decimals and shapes to 5.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.polygon import orient
+
+from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
+
+
+def feature_collection(gdf: gpd.GeoDataFrame, *, layer: str | None = None) -> dict[str, Any]:
+    """Turn a GeoDataFrame into an RFC 7946 FeatureCollection (a dict).
+
+    Parameters
+    ----------
+    gdf
+        Any CRS (reprojected to WGS84). A row without a geometry becomes a feature with
+        ``"geometry": null`` (RFC 7946 section 3.2: an unlocated feature).
+    layer
+        If given, every feature gets a ``layer`` property with this value.
+
+    Returns
+    -------
+    dict
+        Ready for :func:`json.dumps` (no NaN, no numpy types, dates as ISO strings).
+    """
+    if gdf.crs is not None and not gdf.crs.equals(WGS84):
+        gdf = gdf.to_crs(WGS84)
+    props = _properties(gdf.drop(columns=gdf.geometry.name))
+    features = []
+    for geom, prop in zip(gdf.geometry, props, strict=True):
+        if layer is not None:
+            prop = {"layer": layer, **prop}
+        shape = None if geom is None or geom.is_empty else _geometry(geom)
+        features.append({"type": "Feature", "properties": prop, "geometry": shape})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def combined_collection(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """One FeatureCollection of several layers, each feature tagged with its ``layer``."""
+    features: list[dict[str, Any]] = []
+    for name, gdf in layers.items():
+        features.extend(feature_collection(gdf, layer=name)["features"])
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dumps(collection: Mapping[str, Any]) -> str:
+    """Serialise a FeatureCollection compactly; refuses NaN and infinities."""
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def write_layers(layers: Mapping[str, gpd.GeoDataFrame], out_dir: str | Path) -> list[Path]:
+    """Write one ``<layer>.geojson`` per layer into ``out_dir`` (created if needed).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of ``layers``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, gdf in layers.items():
+        path = out / f"{name}.geojson"
+        path.write_text(dumps(feature_collection(gdf)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def rfc7946_problems(collection: Mapping[str, Any]) -> list[str]:
+    """Check a FeatureCollection against the points of RFC 7946 this project promises.
+
+    Parameters
+    ----------
+    collection
+        A parsed GeoJSON object.
+
+    Returns
+    -------
+    list of str
+        One message per problem; empty if the collection conforms.
+    """
+    problems: list[str] = []
+    if collection.get("type") != "FeatureCollection":
+        problems.append("top level is not a FeatureCollection")
+    if "crs" in collection:
+        problems.append("has a 'crs' member (RFC 7946 section 4 removed it)")
+    for i, feature in enumerate(collection.get("features", [])):
+        problems.extend(f"feature {i}: {p}" for p in _feature_problems(feature))
+    return problems
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _properties(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns = {}
+    for col in frame.columns:
+        columns[col] = _json_values(frame[col])
+    n = len(frame)
+    return [{col: values[i] for col, values in columns.items()} for i in range(n)]
+
+
+def _json_values(series: pd.Series) -> list[Any]:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in series]
+    if pd.api.types.is_bool_dtype(series) and not series.isna().any():
+        return [bool(v) for v in series]
+    if pd.api.types.is_integer_dtype(series):
+        return [None if pd.isna(v) else int(v) for v in series]
+    if pd.api.types.is_float_dtype(series):
+        return [None if pd.isna(v) else float(v) for v in series]
+    return [_json_scalar(v) for v in series]
+
+
+def _json_scalar(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    return value if isinstance(value, int | str | dict | list) else str(value)
+
+
+def _geometry(geom: shapely.Geometry) -> dict[str, Any]:
+    if geom.geom_type == "Point":
+        x, y = round(geom.x, POINT_PRECISION), round(geom.y, POINT_PRECISION)
+        return {"type": "Point", "coordinates": [x, y]}
+    geom = shapely.transform(geom, lambda xy: np.round(xy, SHAPE_PRECISION))
+    if geom.geom_type == "Polygon":
+        geom = orient(geom, sign=1.0)
+    elif geom.geom_type == "MultiPolygon":
+        geom = shapely.MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    return json.loads(json.dumps(mapping(geom)))
+
+
+def _feature_problems(feature: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if feature.get("type") != "Feature":
+        problems.append("type is not Feature")
+    text = json.dumps(feature.get("properties"), allow_nan=True)
+    if "NaN" in text or "Infinity" in text:
+        problems.append("properties hold NaN or Infinity")
+    geometry = feature.get("geometry")
+    if geometry is None:
+        return problems
+    coords = np.asarray(_flatten(geometry.get("coordinates", [])), dtype=float).reshape(-1, 2)
+    if not np.isfinite(coords).all():
+        problems.append("coordinates hold NaN or Infinity")
+    elif ((np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)).any():
+        problems.append("coordinates are not lon/lat in degrees")
+    if geometry.get("type") in ("Polygon", "MultiPolygon"):
+        polys = geometry["coordinates"]
+        polys = [polys] if geometry["type"] == "Polygon" else polys
+        for rings in polys:
+            if _signed_area(rings[0]) <= 0:
+                problems.append("exterior ring is not counter-clockwise")
+            if any(_signed_area(r) >= 0 for r in rings[1:]):
+                problems.append("interior ring is not clockwise")
+    return problems
+
+
+def _flatten(coords: Any) -> list[float]:
+    if isinstance(coords, int | float):
+        return [coords]
+    out: list[float] = []
+    for c in coords:
+        out.extend(_flatten(c))
+    return out
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    xy = np.asarray(ring, dtype=float)
+    x, y = xy[:, 0], xy[:, 1]
+    return float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]) / 2)
+
+
+def incidents_csv(incidents: gpd.GeoDataFrame) -> str:
+    """Incidents as CSV text (no geometry column; ``lat``/``lon`` kept), dates as ISO."""
+    frame = pd.DataFrame(incidents.drop(columns=incidents.geometry.name))
+    for col in ("date_start", "date_end"):
+        frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+    return frame.to_csv(index=False)

@@ -1,0 +1,340 @@
+"""Loaders: each reads one file of ``geodata/``, validates it and returns a typed frame.
+
+Every loader takes a ``path`` that defaults to the project's file, so tests can pass fixtures,
+and raises :class:`~mali_geo.errors.DataError` with a message naming the file, the row (its line
+number in the file) and the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from mali_geo import config
+from mali_geo.errors import DataError
+from mali_geo.schema import INCIDENT_COLUMNS, in_study_area, incidents_gdf
+
+REGION_NAMES: tuple[str, ...] = (
+    "Kayes",
+    "Koulikoro",
+    "Sikasso",
+    "Ségou",
+    "Mopti",
+    "Tombouctou",
+    "Gao",
+    "Kidal",
+    "Bamako",
+)
+
+
+def load_regions(path: str | Path = config.REGIONS_PATH) -> gpd.GeoDataFrame:
+    """Load the 9 regions of Mali as of 2012–2014.
+
+    Parameters
+    ----------
+    path
+        A GeoJSON file with ``name`` and ``iso_3166_2`` properties.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``name``, ``name_en``, ``iso_3166_2``, ``geometry`` in EPSG:4326.
+    """
+    gdf = _read_vector(path, ("name", "iso_3166_2"), ("Polygon", "MultiPolygon"))
+    unknown = sorted(set(gdf["name"]) - set(REGION_NAMES))
+    if unknown:
+        msg = f"{Path(path).name}: unknown region names {unknown}; expected {list(REGION_NAMES)}"
+        raise DataError(msg)
+    keep = [c for c in ("name", "name_en", "iso_3166_2") if c in gdf.columns]
+    return gdf[[*keep, "geometry"]]
+
+
+def load_countries(path: str | Path = config.COUNTRIES_PATH) -> gpd.GeoDataFrame:
+    """Load Mali and its neighbours (context layer): ``name_en``, ``role``, ``adm0_a3``."""
+    gdf = _read_vector(path, ("adm0_a3", "name_en", "role"), ("Polygon", "MultiPolygon"))
+    return gdf[["adm0_a3", "name_en", "role", "geometry"]]
+
+
+def load_niger(path: str | Path = config.NIGER_PATH) -> gpd.GeoDataFrame:
+    """Load the Niger river (context layer)."""
+    gdf = _read_vector(path, ("name",), ("LineString", "MultiLineString"))
+    return gdf[["name", "geometry"]]
+
+
+def load_lakes(path: str | Path = config.LAKES_PATH) -> gpd.GeoDataFrame:
+    """Load lakes of West Africa (context layer): ``name_display``."""
+    gdf = _read_vector(path, ("name_display",), ("Polygon", "MultiPolygon"))
+    return gdf[["name_display", "geometry"]]
+
+
+def load_places(path: str | Path = config.PLACES_PATH) -> pd.DataFrame:
+    """Load the gazetteer: one sourced coordinate per named place.
+
+    Rows without a coordinate (camps found in no gazetteer) are kept with missing ``lat``/``lon``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``country``, ``category``, ``lat``, ``lon``, ``source``, ``source_id``,
+        ``license``.
+    """
+    cols = ("name", "country", "category", "lat", "lon", "source", "source_id", "license")
+    frame = _read_table(path, cols)
+    _check_unique(frame, "name", path)
+    _check_coordinates(frame, path, allow_missing=True)
+    return frame[list(cols)]
+
+
+def load_incidents(path: str | Path = config.INCIDENTS_PATH) -> gpd.GeoDataFrame:
+    """Load the shipped, cited incidents.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The normalised incident schema (:data:`mali_geo.schema.INCIDENT_COLUMNS`); incidents
+        without a coordinate have an empty geometry.
+    """
+    required = tuple("admin1_2012" if c == "admin1" else c for c in INCIDENT_COLUMNS)
+    frame = _read_table(path, required).rename(columns={"admin1_2012": "admin1"})
+    _check_unique(frame, "incident_id", path)
+    for col in ("date_start", "date_end"):
+        frame[col] = _parse_dates(frame[col], col, path)
+    _check_order(frame, path)
+    _check_coordinates(frame, path, allow_missing=True)
+    for col in ("fatalities_low", "fatalities_high"):
+        frame[col] = _parse_counts(frame[col], col, path, allow_missing=True)
+    _check_required_text(frame, ("incident_id", "place", "event_type", "source_url"), path)
+    return incidents_gdf(frame)
+
+
+def load_key_events(path: str | Path = config.KEY_EVENTS_PATH) -> pd.DataFrame:
+    """Load the dated, cited turning points.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (datetime), ``date_precision``, ``place``, ``lat``, ``lon``, ``event``,
+        ``source_url``, ``source_quote``; ``lat``/``lon`` missing where no page gave them.
+    """
+    cols = ("date", "date_precision", "place", "lat", "lon", "event", "source_url", "source_quote")
+    frame = _read_table(path, cols)
+    month_only = frame["date_precision"].eq("month") & frame["date"].str.len().eq(7)
+    frame.loc[month_only, "date"] = frame.loc[month_only, "date"] + "-01"
+    frame["date"] = _parse_dates(frame["date"], "date", path)
+    _check_coordinates(frame, path, allow_missing=True)
+    _check_required_text(frame, ("event", "source_url"), path)
+    return frame[list(cols)]
+
+
+def load_displacement(path: str | Path = config.DISPLACEMENT_PATH) -> pd.DataFrame:
+    """Load the displacement figures (one figure per row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``record_id``, ``ref_date`` (datetime), ``host_iso3``, ``host_name``,
+        ``location_clean``, ``location_level``, ``population_type``, ``value`` (int),
+        ``source``, ``source_ref``, ``license``, ``notes``.
+    """
+    cols = (
+        "record_id",
+        "ref_date",
+        "host_iso3",
+        "host_name",
+        "location_clean",
+        "location_level",
+        "population_type",
+        "value",
+        "source",
+        "source_ref",
+        "license",
+        "notes",
+    )
+    frame = _read_table(path, cols)
+    frame["ref_date"] = _parse_dates(frame["ref_date"], "ref_date", path)
+    frame["value"] = _parse_counts(frame["value"], "value", path, allow_missing=False)
+    frame["value"] = frame["value"].astype("int64")
+    _check_required_text(frame, ("host_iso3", "location_level", "population_type", "source"), path)
+    return frame[list(cols)]
+
+
+def load_bases(path: str | Path = config.BASES_PATH) -> pd.DataFrame:
+    """Load the military bases: one row per dated holding state, each cited.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``base_id``, ``name``, ``place``, ``role``, ``date`` (datetime),
+        ``date_precision``, ``held_by``, ``event``, ``source_url``, ``source_quote``, sorted by
+        base and date.
+    """
+    cols = (
+        "base_id",
+        "name",
+        "place",
+        "role",
+        "date",
+        "date_precision",
+        "held_by",
+        "event",
+        "source_url",
+        "source_quote",
+    )
+    frame = _read_table(path, cols)
+    frame["date"] = _parse_dates(frame["date"], "date", path)
+    _check_required_text(frame, ("base_id", "name", "place", "held_by", "source_url"), path)
+    return frame[list(cols)].sort_values(["base_id", "date"], kind="stable")
+
+
+def load_census(path: str | Path = config.CENSUS_PATH) -> pd.DataFrame:
+    """Load Mali's 2009 census population by 2012 region: ``name``, ``population_2009``."""
+    frame = _read_table(path, ("name", "population_2009", "source_url"))
+    frame["population_2009"] = _parse_counts(
+        frame["population_2009"], "population_2009", path, allow_missing=False
+    ).astype("int64")
+    unknown = sorted(set(frame["name"]) - set(REGION_NAMES))
+    if unknown:
+        msg = f"{Path(path).name}: unknown region names {unknown}"
+        raise DataError(msg)
+    return frame
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _read_table(path: str | Path, required: Iterable[str]) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{path.name}: file not found at {path}"
+        raise DataError(msg)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        msg = f"{path.name}: cannot be read as CSV ({exc})"
+        raise DataError(msg) from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        msg = f"{path.name}: missing column(s) {', '.join(missing)}"
+        raise DataError(msg)
+    for col in ("lat", "lon"):
+        if col in frame.columns:
+            frame[col] = _parse_floats(frame[col], col, path)
+    return frame
+
+
+def _read_vector(
+    path: str | Path, required: Iterable[str], geom_types: tuple[str, ...]
+) -> gpd.GeoDataFrame:
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{path.name}: file not found at {path}"
+        raise DataError(msg)
+    try:
+        gdf = gpd.read_file(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        msg = f"{path.name}: cannot be read as GeoJSON ({exc})"
+        raise DataError(msg) from exc
+    if gdf.crs is None or not CRS(gdf.crs).equals(CRS(config.WGS84)):
+        msg = f"{path.name}: CRS is {gdf.crs}, expected WGS84 lon/lat (EPSG:4326)"
+        raise DataError(msg)
+    missing = [c for c in required if c not in gdf.columns]
+    if missing:
+        msg = f"{path.name}: missing property {', '.join(missing)}"
+        raise DataError(msg)
+    bad = ~gdf.geom_type.isin(geom_types)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"{path.name}: feature {i + 1}: geometry {gdf.geom_type.iloc[i]}, expected {geom_types}"
+        raise DataError(msg)
+    return gdf
+
+
+def _line(i: int) -> int:
+    """Line number in a CSV file of data row ``i`` (the header is line 1)."""
+    return int(i) + 2
+
+
+def _parse_floats(series: pd.Series, col: str, path: str | Path) -> pd.Series:
+    values = pd.to_numeric(series, errors="coerce")
+    bad = series.notna() & values.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"{Path(path).name}: row {_line(i)}: {col} {series.iloc[i]!r} is not a number"
+        raise DataError(msg)
+    return values.astype(float)
+
+
+def _parse_dates(series: pd.Series, col: str, path: str | Path) -> pd.Series:
+    values = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+    bad = values.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"{Path(path).name}: row {_line(i)}: {col} {series.iloc[i]!r} is not a YYYY-MM-DD date"
+        raise DataError(msg)
+    return values.astype("datetime64[ns]")
+
+
+def _parse_counts(
+    series: pd.Series, col: str, path: str | Path, *, allow_missing: bool
+) -> pd.Series:
+    values = pd.to_numeric(series, errors="coerce")
+    bad = (series.notna() & values.isna()) | (values < 0) | ((values % 1).fillna(0) != 0)
+    if not allow_missing:
+        bad |= series.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.fillna(False))[0])
+        msg = (
+            f"{Path(path).name}: row {_line(i)}: {col} {series.iloc[i]!r} "
+            "is not a whole number >= 0"
+        )
+        raise DataError(msg)
+    return values.astype("Int64")
+
+
+def _check_coordinates(frame: pd.DataFrame, path: str | Path, *, allow_missing: bool) -> None:
+    lat, lon = frame["lat"], frame["lon"]
+    half = lat.isna() != lon.isna()
+    if half.any() or (not allow_missing and lat.isna().any()):
+        i = int(np.flatnonzero(half | lat.isna())[0])
+        msg = f"{Path(path).name}: row {_line(i)}: coordinate incomplete (lat and lon both needed)"
+        raise DataError(msg)
+    outside = lat.notna() & ~in_study_area(lon, lat)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        msg = (
+            f"{Path(path).name}: row {_line(i)}: coordinate lat={lat.iloc[i]}, lon={lon.iloc[i]} "
+            f"is outside the study area (lon {config.STUDY_AREA[0]}..{config.STUDY_AREA[2]}, "
+            f"lat {config.STUDY_AREA[1]}..{config.STUDY_AREA[3]})"
+        )
+        raise DataError(msg)
+
+
+def _check_unique(frame: pd.DataFrame, col: str, path: str | Path) -> None:
+    dup = frame[col].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        msg = f"{Path(path).name}: row {_line(i)}: duplicate {col} {frame[col].iloc[i]!r}"
+        raise DataError(msg)
+
+
+def _check_order(frame: pd.DataFrame, path: str | Path) -> None:
+    reversed_ = frame["date_end"] < frame["date_start"]
+    if reversed_.any():
+        i = int(np.flatnonzero(reversed_)[0])
+        msg = f"{Path(path).name}: row {_line(i)}: date_end is before date_start"
+        raise DataError(msg)
+
+
+def _check_required_text(frame: pd.DataFrame, cols: Iterable[str], path: str | Path) -> None:
+    for col in cols:
+        empty = frame[col].isna()
+        if empty.any():
+            i = int(np.flatnonzero(empty)[0])
+            msg = f"{Path(path).name}: row {_line(i)}: {col} is empty"
+            raise DataError(msg)

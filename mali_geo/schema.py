@@ -1,0 +1,115 @@
+"""The normalised incident schema shared by the shipped data and every import."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from mali_geo.config import STUDY_AREA, WGS84
+
+#: Columns of a normalised incidents GeoDataFrame, in order (plus ``geometry``).
+INCIDENT_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place",
+    "admin1",
+    "lat",
+    "lon",
+    "coord_source",
+    "event_type",
+    "actors",
+    "fatalities_low",
+    "fatalities_high",
+    "summary",
+    "source_title",
+    "source_url",
+    "quote",
+    "source_url_2",
+)
+TEXT_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "date_precision",
+    "place",
+    "admin1",
+    "coord_source",
+    "event_type",
+    "actors",
+    "summary",
+    "source_title",
+    "source_url",
+    "quote",
+    "source_url_2",
+)
+
+#: The project's event types (see geodata/README.md for their meaning).
+EVENT_TYPES: tuple[str, ...] = (
+    "battle",
+    "air_strike",
+    "suicide_attack",
+    "ied_landmine",
+    "rocket_shelling",
+    "armed_attack",
+    "kidnapping",
+    "violence_against_civilians",
+    "clash_between_armed_groups",
+    "riot_protest",
+    "coup_mutiny",
+    "strategic_development",
+    "other",
+)
+
+
+def in_study_area(lon: pd.Series | np.ndarray, lat: pd.Series | np.ndarray) -> np.ndarray:
+    """Tell which coordinates fall inside the study area box.
+
+    Parameters
+    ----------
+    lon, lat
+        Longitudes and latitudes in degrees (WGS84).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, False for NaN coordinates.
+    """
+    lon_min, lat_min, lon_max, lat_max = STUDY_AREA
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    return (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
+
+
+def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Turn a frame with :data:`INCIDENT_COLUMNS` into a normalised incidents GeoDataFrame.
+
+    Dates become ``datetime64``, fatalities nullable integers (missing stays missing),
+    text columns strings or missing, and rows without a coordinate get an empty geometry.
+
+    Parameters
+    ----------
+    frame
+        Must hold every column of :data:`INCIDENT_COLUMNS`; values already validated.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326, one row per incident, index reset.
+    """
+    out = pd.DataFrame(index=range(len(frame)))
+    src = frame.reset_index(drop=True)
+    for col in INCIDENT_COLUMNS:
+        out[col] = src[col]
+    for col in TEXT_COLUMNS:
+        out[col] = out[col].astype("string")
+    out["date_start"] = pd.to_datetime(out["date_start"]).astype("datetime64[ns]")
+    out["date_end"] = pd.to_datetime(out["date_end"]).astype("datetime64[ns]")
+    out["lat"] = pd.to_numeric(out["lat"]).astype(float)
+    out["lon"] = pd.to_numeric(out["lon"]).astype(float)
+    for col in ("fatalities_low", "fatalities_high"):
+        out[col] = pd.to_numeric(out[col]).astype("Int64")
+    has_xy = out["lat"].notna() & out["lon"].notna()
+    geometry = gpd.points_from_xy(out["lon"].where(has_xy), out["lat"].where(has_xy))
+    geometry[~has_xy.to_numpy()] = None
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=WGS84)
