@@ -18,8 +18,11 @@ ARMED_GROUPS: tuple[str, ...] = ("MNLA", "Ansar Dine", "AQIM", "MUJAO", "Islamis
 
 
 def holder_colour(held_by: str | None) -> str:
-    """Red for armed groups, dark blue for the Malian army alone, light blue for French or UN
-    forces, salmon for contested, grey when no cited record precedes the date."""
+    """Colour of a base's holder.
+
+    Red for armed groups, dark blue for the Malian army alone, light blue for French or UN
+    forces, salmon for contested, grey when no cited record precedes the date.
+    """
     if not isinstance(held_by, str) or not held_by:
         return UNKNOWN_COLOUR
     if any(group in held_by for group in ARMED_GROUPS):

@@ -77,3 +77,28 @@ def flows_note(flows: Flows) -> str:
         "point for northern Mali as a whole."
     )
     return " ".join(notes)
+
+
+MONTHLY_CAPTION = (
+    "Incidents per month (an incident counts in every month its dates overlap); red: the "
+    "selected period. Source: the incidents, one cited report each."
+)
+VERDICT_BADGES: dict[str, str] = {
+    "agrees": "✅ agrees",
+    "partly agrees": "🟡 partly agrees",
+    "differs": "❌ differs",
+    "as stated (not checkable here)": "◻️ as stated (not checkable here)",
+    "no data": "◻️ no data",
+}
+
+
+def verdict_badge(verdict: str) -> str:
+    """A verdict with a symbol, for a story data check."""
+    return VERDICT_BADGES.get(verdict, verdict)
+
+
+def as_of_note(figure: dict | None) -> str:
+    """The as-of date and source of a headline displacement figure."""
+    if figure is None:
+        return "no figure at or before the end of this period"
+    return f"as of {figure['as_of']:%d %b %Y} · {figure['source']}"

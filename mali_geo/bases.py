@@ -59,9 +59,7 @@ def _base_row(group: pd.DataFrame, coords: pd.DataFrame, period: Period) -> dict
         raise DataError(msg)
     known = group[group["date"] <= period.end_date]
     last = known.iloc[-1] if len(known) else None
-    history = [
-        f"{r.date:%Y-%m-%d}: {r.held_by}: {r.event}" for r in known.itertuples(index=False)
-    ]
+    history = [f"{r.date:%Y-%m-%d}: {r.held_by}: {r.event}" for r in known.itertuples(index=False)]
     return {
         "name": first["name"],
         "place": first["place"],

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from mali_geo import config
 from mali_geo.dataset import LAYERS, Dataset, build_layers, load_dataset, with_incidents
-from mali_geo.errors import MaliGeoError, PeriodError
+from mali_geo.errors import MaliGeoError, PeriodError, UsageError
 from mali_geo.export import write_layers
 from mali_geo.period import full_period, make_period
 
@@ -40,10 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit code.
     """
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its one-line error or the help
+        return int(exc.code or 0)
     try:
         return int(args.run(args))
-    except PeriodError as exc:
+    except (PeriodError, UsageError) as exc:
         print(f"mali_geo: error: {exc}", file=sys.stderr)
         return 2
     except (MaliGeoError, OSError) as exc:
@@ -62,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--layers", default=",".join(LAYERS), help=f"comma-separated subset of {','.join(LAYERS)}"
     )
+    export.add_argument(
+        "--types", help="comma-separated event types to keep (default: all), as in the app"
+    )
     export.add_argument("--incidents", type=Path, help="use an imported incidents file instead")
     export.set_defaults(run=_run_export)
 
@@ -77,13 +83,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_export(args: argparse.Namespace) -> int:
     period = make_period(args.start, args.end)
-    layers = [name.strip() for name in args.layers.split(",") if name.strip()]
+    layers = _names(args.layers)
     unknown = [name for name in layers if name not in LAYERS]
     if unknown or not layers:
-        msg = f"unknown layer(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(LAYERS)}"
-        raise PeriodError(msg)
+        given = ", ".join(unknown) or "(none given)"
+        msg = f"unknown layer(s) {given}; choose from {', '.join(LAYERS)}"
+        raise UsageError(msg)
     dataset = _dataset(args.incidents)
-    paths = write_layers(build_layers(dataset, period, layers=layers), args.out)
+    types = None if args.types is None else _names(args.types)
+    built = build_layers(dataset, period, layers=layers, event_types=types)
+    paths = write_layers(built, args.out)
     for path in paths:
         print(path)
     return 0
@@ -102,8 +111,10 @@ def _run_info(args: argparse.Namespace) -> int:
         f"{inc['date_start'].min():%Y-%m-%d} to {inc['date_end'].max():%Y-%m-%d}"
     )
     disp = dataset.displacement
-    print(f"displacement figures: {len(disp)}, {disp['ref_date'].min():%Y-%m-%d} to "
-          f"{disp['ref_date'].max():%Y-%m-%d}")
+    print(
+        f"displacement figures: {len(disp)}, {disp['ref_date'].min():%Y-%m-%d} to "
+        f"{disp['ref_date'].max():%Y-%m-%d}"
+    )
     print(f"sources: {config.ATTRIBUTION}")
     print("details: geodata/README.md")
     return 0
@@ -116,6 +127,10 @@ def _run_import(args: argparse.Namespace) -> int:
     write_import(result, args.out)
     print(result.summary())
     return 0
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _dataset(incidents: Path | None) -> Dataset:

@@ -42,6 +42,7 @@ NORTHERN_REGIONS = ("Tombouctou", "Gao", "Kidal")
 ATTRIBUTION = (
     "Boundaries, rivers and lakes: Made with Natural Earth (public domain). "
     "Places: GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL 1.0). "
-    "Refugees and IDPs: UNHCR Refugee Data Finder (CC BY 4.0); IOM DTM, CMP, IDMC (cited per figure). "
+    "Refugees and IDPs: UNHCR Refugee Data Finder (CC BY 4.0); "
+    "IOM DTM, CMP, IDMC (cited per figure). "
     "Incidents, key events and bases: compiled from public reports, source linked per feature."
 )

@@ -20,7 +20,7 @@ from mali_geo.incidents import incidents_in_period, located
 from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
 from mali_geo.regions import regions_with_incidents
-from mali_geo.towns import towns_with_incidents
+from mali_geo.towns import town_points, towns_with_incidents
 
 #: Layer names, in drawing order (bottom to top) and file names (``<layer>.geojson``).
 LAYERS: tuple[str, ...] = ("regions", "displacement", "towns", "incidents", "bases", "key_events")
@@ -150,7 +150,7 @@ def build_layers(
     selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
     builders = {
         "regions": lambda: regions_with_incidents(dataset.regions, selected),
-        "towns": lambda: towns_with_incidents(selected),
+        "towns": lambda: towns_with_incidents(selected, points=town_points(dataset.incidents)),
         "incidents": lambda: incident_points(selected),
         "bases": lambda: bases_at(dataset.bases, dataset.places, period),
         "displacement": lambda: flows_for(dataset, period).lines,

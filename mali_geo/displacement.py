@@ -210,8 +210,8 @@ def _refugee_flows(
             flows.append(_flow("refugees", group, origin, dest, place, host, True))
         # Sites with no coordinate in any gazetteer are reported (null geometry), not placed.
         rest = rows[~located]
-        for _, row in rest.iterrows():
-            flows.append(_flow("refugees", row.to_frame().T, origin, None, row["location_clean"], host, False))
+        for site, group in rest.groupby("location_clean", sort=True):
+            flows.append(_flow("refugees", group, origin, None, site, host, False))
         if not rest.empty:
             unplaced.append(rest.assign(host=REFUGEE_HOSTS[host]))
     unplaced_frame = _unplaced_frame(unplaced)

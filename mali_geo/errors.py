@@ -15,5 +15,9 @@ class PeriodError(MaliGeoError):
     """A period is malformed, reversed or outside the data's range."""
 
 
+class UsageError(MaliGeoError):
+    """A command-line option has a value the command cannot use."""
+
+
 class ImportFileError(MaliGeoError):
     """A user's file cannot be read as incidents at all (empty, binary, too large, no columns)."""

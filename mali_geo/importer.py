@@ -64,7 +64,9 @@ Rows are rejected, first matching reason wins, with reasons starting ``malformed
 (``outside study area: latitude and longitude look swapped`` when swapping them would fit),
 ``negative fatalities``, ``bad fatalities:`` (not a whole number, or low above high) and
 ``duplicate id: <id> (first seen on line N)`` (checked among otherwise valid rows; the later row
-is rejected). Blank lines are not rows.
+is rejected). Blank lines are not rows. A row with the wrong number of fields, a quoted field
+left open at the end of the file, or text after a closing quote is a ``malformed row``; its
+``line`` is where the record starts and ``raw`` holds all the lines it spans.
 """
 
 from __future__ import annotations
@@ -230,7 +232,9 @@ def import_bytes(
     ------
     ImportFileError
         The file is empty, binary, too large, not a table, or has no usable columns; the
-        one-line message starts with ``source_name``.
+        one-line message starts with ``source_name``. An unexpected failure inside the
+        importer is also reported this way ("internal error ..."), with the original
+        exception as ``__cause__``, so a user's file never crashes the caller.
     """
     if len(data) > max_bytes:
         msg = (
@@ -243,7 +247,7 @@ def import_bytes(
     except ImportFileError as exc:
         msg = f"{source_name}: {exc}"
         raise ImportFileError(msg) from None
-    except Exception as exc:  # noqa: BLE001 - a user's file must never crash the caller
+    except Exception as exc:  # a user's file must never crash the caller: report, keep the cause
         msg = f"{source_name}: cannot import the file (internal error {type(exc).__name__})"
         raise ImportFileError(msg) from exc
 

@@ -7,6 +7,7 @@ number in the file) and the problem.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -247,16 +248,37 @@ def _read_vector(
     if missing:
         msg = f"{path.name}: missing property {', '.join(missing)}"
         raise DataError(msg)
+    lon_min, lat_min, lon_max, lat_max = gdf.total_bounds
+    if not (in_study_area([lon_min, lon_max], [lat_min, lat_max]).all()):
+        msg = (
+            f"{path.name}: coordinates span lon {lon_min:.5g}..{lon_max:.5g}, "
+            f"lat {lat_min:.5g}..{lat_max:.5g}, outside the study area: not WGS84 lon/lat, "
+            "or the wrong file"
+        )
+        raise DataError(msg)
     bad = ~gdf.geom_type.isin(geom_types)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        msg = f"{path.name}: feature {i + 1}: geometry {gdf.geom_type.iloc[i]}, expected {geom_types}"
+        msg = (
+            f"{path.name}: feature {i + 1}: geometry {gdf.geom_type.iloc[i]}, expected {geom_types}"
+        )
         raise DataError(msg)
     return gdf
 
 
-def _line(i: int) -> int:
-    """Line number in a CSV file of data row ``i`` (the header is line 1)."""
+def _line(i: int, path: str | Path) -> int:
+    """Line number in the file where data row ``i`` starts (the header is line 1).
+
+    Quoted fields may span lines, so the file is read again with the csv module; this runs
+    only when an error is being reported.
+    """
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        start = 1
+        for row_index, _row in enumerate(reader, start=-1):
+            if row_index == i:
+                return start
+            start = reader.line_num + 1
     return int(i) + 2
 
 
@@ -265,7 +287,7 @@ def _parse_floats(series: pd.Series, col: str, path: str | Path) -> pd.Series:
     bad = series.notna() & values.isna()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        msg = f"{Path(path).name}: row {_line(i)}: {col} {series.iloc[i]!r} is not a number"
+        msg = f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} is not a number"
         raise DataError(msg)
     return values.astype(float)
 
@@ -275,7 +297,10 @@ def _parse_dates(series: pd.Series, col: str, path: str | Path) -> pd.Series:
     bad = values.isna()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        msg = f"{Path(path).name}: row {_line(i)}: {col} {series.iloc[i]!r} is not a YYYY-MM-DD date"
+        msg = (
+            f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} "
+            "is not a YYYY-MM-DD date"
+        )
         raise DataError(msg)
     return values.astype("datetime64[ns]")
 
@@ -290,7 +315,7 @@ def _parse_counts(
     if bad.any():
         i = int(np.flatnonzero(bad.fillna(False))[0])
         msg = (
-            f"{Path(path).name}: row {_line(i)}: {col} {series.iloc[i]!r} "
+            f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} "
             "is not a whole number >= 0"
         )
         raise DataError(msg)
@@ -301,14 +326,18 @@ def _check_coordinates(frame: pd.DataFrame, path: str | Path, *, allow_missing: 
     lat, lon = frame["lat"], frame["lon"]
     half = lat.isna() != lon.isna()
     if half.any() or (not allow_missing and lat.isna().any()):
-        i = int(np.flatnonzero(half | lat.isna())[0])
-        msg = f"{Path(path).name}: row {_line(i)}: coordinate incomplete (lat and lon both needed)"
+        i = int(np.flatnonzero(half if half.any() else lat.isna())[0])
+        msg = (
+            f"{Path(path).name}: row {_line(i, path)}: coordinate incomplete "
+            "(lat and lon both needed)"
+        )
         raise DataError(msg)
     outside = lat.notna() & ~in_study_area(lon, lat)
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
         msg = (
-            f"{Path(path).name}: row {_line(i)}: coordinate lat={lat.iloc[i]}, lon={lon.iloc[i]} "
+            f"{Path(path).name}: row {_line(i, path)}: "
+            f"coordinate lat={lat.iloc[i]}, lon={lon.iloc[i]} "
             f"is outside the study area (lon {config.STUDY_AREA[0]}..{config.STUDY_AREA[2]}, "
             f"lat {config.STUDY_AREA[1]}..{config.STUDY_AREA[3]})"
         )
@@ -319,7 +348,7 @@ def _check_unique(frame: pd.DataFrame, col: str, path: str | Path) -> None:
     dup = frame[col].duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        msg = f"{Path(path).name}: row {_line(i)}: duplicate {col} {frame[col].iloc[i]!r}"
+        msg = f"{Path(path).name}: row {_line(i, path)}: duplicate {col} {frame[col].iloc[i]!r}"
         raise DataError(msg)
 
 
@@ -327,7 +356,7 @@ def _check_order(frame: pd.DataFrame, path: str | Path) -> None:
     reversed_ = frame["date_end"] < frame["date_start"]
     if reversed_.any():
         i = int(np.flatnonzero(reversed_)[0])
-        msg = f"{Path(path).name}: row {_line(i)}: date_end is before date_start"
+        msg = f"{Path(path).name}: row {_line(i, path)}: date_end is before date_start"
         raise DataError(msg)
 
 
@@ -336,5 +365,5 @@ def _check_required_text(frame: pd.DataFrame, cols: Iterable[str], path: str | P
         empty = frame[col].isna()
         if empty.any():
             i = int(np.flatnonzero(empty)[0])
-            msg = f"{Path(path).name}: row {_line(i)}: {col} is empty"
+            msg = f"{Path(path).name}: row {_line(i, path)}: {col} is empty"
             raise DataError(msg)

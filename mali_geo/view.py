@@ -24,7 +24,14 @@ TOGGLES: dict[str, str] = {
     "key_events": "Key events",
     "context": "Context (countries, Niger river, lakes)",
 }
-DEFAULT_LAYERS: tuple[str, ...] = ("regions", "towns", "bases", "displacement", "key_events", "context")
+DEFAULT_LAYERS: tuple[str, ...] = (
+    "regions",
+    "towns",
+    "bases",
+    "displacement",
+    "key_events",
+    "context",
+)
 
 #: The briefing's phases: label -> (first month, last month).
 PHASES: dict[str, tuple[str, str]] = {
