@@ -31,7 +31,8 @@ def geojson_group(
     gdf
         Features in EPSG:4326.
     name
-        The layer name shown to users.
+        The layer name shown to users; also each feature's ``layer`` property, so the page
+        (and its tests) can tell the layers apart.
     style
         Leaflet path options for one feature (receives the GeoJSON feature).
     marker
@@ -41,7 +42,7 @@ def geojson_group(
     gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy(dtype=bool)]
     if gdf.empty:
         return group
-    data = feature_collection(gdf[[TOOLTIP_FIELD, POPUP_FIELD, "_style", "geometry"]])
+    data = feature_collection(gdf[[TOOLTIP_FIELD, POPUP_FIELD, "_style", "geometry"]], layer=name)
     folium.GeoJson(
         data,
         name=name,

@@ -83,12 +83,13 @@ MONTHLY_CAPTION = (
     "Incidents per month (an incident counts in every month its dates overlap); red: the "
     "selected period. Source: the incidents, one cited report each."
 )
+#: Streamlit Markdown colour badges (text, so they read without an emoji font).
 VERDICT_BADGES: dict[str, str] = {
-    "agrees": "✅ agrees",
-    "partly agrees": "🟡 partly agrees",
-    "differs": "❌ differs",
-    "as stated (not checkable here)": "◻️ as stated (not checkable here)",
-    "no data": "◻️ no data",
+    "agrees": ":green-badge[agrees]",
+    "partly agrees": ":orange-badge[partly agrees]",
+    "differs": ":red-badge[differs]",
+    "as stated (not checkable here)": ":gray-badge[as stated, not checkable here]",
+    "no data": ":gray-badge[no data]",
 }
 
 

@@ -1,0 +1,150 @@
+"""The Streamlit page, run headless with AppTest: map layers, period, filters, URL state."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import map_args, map_features, metrics
+from streamlit.testing.v1 import AppTest
+
+from mali_geo.config import PROJECT_DIR
+from mali_geo.dataset import build_layers, load_dataset
+from mali_geo.period import make_period
+
+TIMEOUT = 60
+APP = str(PROJECT_DIR / "app.py")
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    return run_app()
+
+
+def test_app_runs_and_shows_the_whole_range(at: AppTest) -> None:
+    assert not at.exception
+    assert at.session_state["period"] == ("2012-01", "2014-12")
+    shown = metrics(at)
+    assert shown["Incidents in the period"] == "257"
+    assert shown["Refugees abroad (end of period)"] == "139,249"
+    layers = map_features(at)
+    assert set(layers) == {
+        "Regions",
+        "Displacement flows",
+        "Towns with incidents",
+        "Bases",
+        "Key events",
+    }
+    assert len(layers["Regions"]) == 9
+
+
+def test_map_holds_what_the_export_gives_for_the_period(at: AppTest) -> None:
+    expected = build_layers(load_dataset(), make_period("2012-01", "2014-12"))
+    layers = map_features(at)
+    assert len(layers["Towns with incidents"]) == len(expected["towns"])
+    assert len(layers["Bases"]) == len(expected["bases"])
+    drawn_flows = expected["displacement"].geometry.notna().sum()
+    assert len(layers["Displacement flows"]) == drawn_flows
+
+
+def test_period_change_changes_map_and_headline() -> None:
+    at = run_app()
+    before_towns = len(map_features(at)["Towns with incidents"])
+    at.select_slider[0].set_value(("2013-01", "2013-01")).run()
+    assert not at.exception
+    after = map_features(at)
+    assert len(after["Towns with incidents"]) < before_towns
+    expected = build_layers(load_dataset(), make_period("2013-01", "2013-01"))
+    assert len(after["Towns with incidents"]) == len(expected["towns"])
+    shown = metrics(at)
+    assert shown["Incidents in the period"] == str(int(expected["regions"]["incidents"].sum()))
+    assert shown["Refugees abroad (end of period)"] == "149,930"  # UNHCR, 31 Dec 2012
+    assert at.query_params["start"] == "2013-01"
+    assert at.query_params["end"] == "2013-01"
+
+
+def test_switching_a_toggle_off_removes_the_layer() -> None:
+    at = run_app()
+    assert "Bases" in map_features(at)
+    at.toggle(key="layer_bases").set_value(False).run()
+    assert "Bases" not in map_features(at)
+    at.toggle(key="layer_incidents").set_value(True).run()
+    assert len(map_features(at)["Incidents"]) == 204
+    at.toggle(key="layer_context").set_value(False).run()
+    assert "Neighbouring countries" not in map_args(at)["script"]
+    assert at.query_params["layers"] == "regions,towns,incidents,displacement,key_events"
+
+
+def test_event_type_filter_keeps_only_those_types() -> None:
+    at = run_app(layers="incidents,towns")
+    at.multiselect(key="event_types").set_value(["suicide_attack"]).run()
+    assert not at.exception
+    incidents = map_features(at)["Incidents"]
+    assert 0 < len(incidents) < 204
+    assert all("suicide_attack" in f["properties"]["_tooltip"] for f in incidents)
+    assert metrics(at)["Incidents in the period"] == "16"
+    assert at.query_params["types"] == "suicide_attack"
+
+
+def test_query_parameters_restore_the_view() -> None:
+    at = run_app(
+        start="2013-01", end="2013-04", layers="towns,incidents", types="battle,air_strike"
+    )
+    assert not at.exception
+    assert at.session_state["period"] == ("2013-01", "2013-04")
+    assert at.toggle(key="layer_towns").value is True
+    assert at.toggle(key="layer_regions").value is False
+    assert sorted(at.multiselect(key="event_types").value) == ["air_strike", "battle"]
+    layers = map_features(at)
+    assert set(layers) == {"Towns with incidents", "Incidents"}
+    types = {f["properties"]["_tooltip"].rsplit("· ", 1)[1] for f in layers["Incidents"]}
+    assert types <= {"battle", "air_strike"}
+
+
+def test_bad_query_parameters_are_reported_not_fatal() -> None:
+    at = run_app(start="2013-13", layers="towns,volcanoes")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "malformed month" in warnings
+    assert "volcanoes" in warnings
+    assert at.session_state["period"] == ("2012-01", "2014-12")
+
+
+def test_an_empty_selection_explains_itself() -> None:
+    at = run_app(start="2014-01", end="2014-12", types="coup_mutiny")
+    assert not at.exception
+    assert metrics(at)["Incidents in the period"] == "0"
+    assert any("No incident with a coordinate" in i.value for i in at.info)
+    assert "Towns with incidents" not in map_features(at)
+
+
+def test_phase_preset_sets_the_period() -> None:
+    at = run_app()
+    at.selectbox(key="phase").set_value("French-led intervention (Jan–Apr 2013)").run()
+    assert at.session_state["period"] == ("2013-01", "2013-04")
+
+
+def test_play_starts_a_three_month_window() -> None:
+    at = run_app(start="2013-01", end="2013-12")
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is True
+    assert at.session_state["period"] == ("2013-01", "2013-03")
+
+
+def test_map_assets_are_served_by_the_app(at: AppTest) -> None:
+    args = map_args(at)
+    links = [*args["js_links"], *args["css_links"]]
+    assert links
+    assert all(link.startswith("/app/static/") for link in links)
+
+
+def test_sources_and_coverage_are_credited(at: AppTest) -> None:
+    text = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
+    for credit in ("Natural Earth", "GeoNames", "© OpenStreetMap contributors", "UNHCR"):
+        assert credit in text
+    assert "thinner in 2014" in text

@@ -1,0 +1,119 @@
+"""Panels around the map: headline figures, import report, downloads, charts and sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers import charts, legend
+from mali_geo.dataset import LAYERS, Dataset
+from mali_geo.displacement import refugees_by_host
+from mali_geo.export import combined_collection, dumps, feature_collection, incidents_csv
+from mali_geo.importer import ImportResult
+from mali_geo.incidents import incidents_in_period, monthly_counts
+from mali_geo.key_events import key_events_in_period
+from mali_geo.summary import COVERAGE_NOTE, headline, key_events_table
+from mali_geo.view import ViewState
+
+
+def headline_row(ds: Dataset, state: ViewState) -> None:
+    """The figures for the period, each with its as-of date and source."""
+    h = headline(ds, state.period, event_types=state.event_types)
+    cols = st.columns(4)
+    cols[0].metric(
+        "Incidents in the period",
+        f"{h.incidents:,}",
+        help=f"{h.located:,} have a coordinate and are drawn; each links its source.",
+    )
+    cols[1].metric(
+        "Fatalities reported",
+        legend.fatality_text(h.fatalities_low, h.fatalities_high),
+        help=f"{h.without_toll} incident(s) have no reported toll (unknown, not zero).",
+    )
+    for col, label, fig in ((cols[2], "Refugees abroad", h.refugees), (cols[3], "IDPs", h.idps)):
+        note = legend.as_of_note(fig)
+        col.metric(
+            f"{label} (end of period)", f"{fig['people']:,}" if fig else "no figure", help=note
+        )
+        col.caption(note)
+
+
+def import_report(result: ImportResult) -> None:
+    """What the import read, accepted and rejected, with the rejected rows downloadable."""
+    with st.expander(f"Import report: {result.source_name}: {result.summary()}", expanded=True):
+        st.write(f"Format detected: **{result.format}**. Accepted + rejected = read.")
+        if not result.rejected.empty:
+            st.dataframe(result.rejected, hide_index=True, width="stretch")
+            st.download_button(
+                "Rejected rows as CSV",
+                result.rejected.to_csv(index=False),
+                file_name="rejected.csv",
+                mime="text/csv",
+                on_click="ignore",
+            )
+
+
+def downloads(layers: dict, ds: Dataset, state: ViewState) -> None:
+    """GeoJSON of the visible layers (one file, and per layer) and the incidents as CSV."""
+    label = state.period.label
+    visible = {n: gdf for n, gdf in layers.items() if n in state.layers}
+    st.download_button(
+        "Download GeoJSON",
+        dumps(combined_collection(visible)),
+        file_name=f"mali_{label}.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key="download_all",
+        type="primary",
+    )
+    st.caption(
+        "The visible layers in one FeatureCollection, each feature tagged with its "
+        "`layer`; per layer, the same files as `python -m mali_geo export`."
+    )
+    for col, name in zip(st.columns(len(LAYERS)), LAYERS, strict=True):
+        col.download_button(
+            f"{name}.geojson",
+            dumps(feature_collection(layers[name])),
+            file_name=f"mali_{name}_{label}.geojson",
+            on_click="ignore",
+            mime="application/geo+json",
+            key=f"download_{name}",
+        )
+    sel = incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
+    st.download_button(
+        "Incidents as CSV",
+        incidents_csv(sel),
+        on_click="ignore",
+        file_name=f"mali_incidents_{label}.csv",
+        mime="text/csv",
+        key="download_csv",
+    )
+
+
+def below_map(ds: Dataset, layers: dict, state: ViewState, months: list[str]) -> None:
+    """Charts, key events, downloads and sources, in tabs."""
+    tabs = st.tabs(["Charts", "Key events", "Download", "Sources and coverage"])
+    with tabs[0]:
+        types = state.event_types
+        sel = (
+            ds.incidents if types is None else ds.incidents[ds.incidents["event_type"].isin(types)]
+        )
+        st.altair_chart(
+            charts.monthly_chart(monthly_counts(sel, months), state.start, state.end),
+            width="stretch",
+        )
+        st.caption(legend.MONTHLY_CAPTION)
+        st.altair_chart(charts.refugees_chart(refugees_by_host(ds.displacement)), width="stretch")
+        st.caption("Refugees from Mali by host country: UNHCR Refugee Data Finder (CC BY 4.0).")
+    with tabs[1]:
+        events = key_events_table(key_events_in_period(ds.key_events, state.period))
+        st.dataframe(
+            events,
+            hide_index=True,
+            width="stretch",
+            column_config={"source_url": st.column_config.LinkColumn("Source")},
+        )
+    with tabs[2]:
+        downloads(layers, ds, state)
+    with tabs[3]:
+        st.markdown(legend.SOURCES_MD)
+        st.info(COVERAGE_NOTE)

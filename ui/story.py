@@ -1,0 +1,46 @@
+"""Story mode: the briefing's chapters beside the map, with their data checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from layers import legend
+from mali_geo import story
+from mali_geo.dataset import Dataset
+
+
+def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Chapter:
+    """The current chapter: text, quotation, data checks, previous/next."""
+    ch = story.chapter(st.session_state["chapter"])
+    ids = [c.id for c in story.CHAPTERS]
+    prev_id, next_id = story.neighbours(ch.id)
+    st.subheader(f"Story {ids.index(ch.id) + 1}/{len(ids)}: {ch.title}")
+    st.markdown(ch.text)
+    st.markdown(f"> {ch.quote}\n>\n> — *{ch.quote_ref}*")
+    for check in story.run_checks(ch, shipped):
+        with st.container(border=True):
+            st.markdown(f"{legend.verdict_badge(check.verdict)} {check.claim}")
+            left, right = st.columns(2)
+            left.markdown(f"**Briefing:** {check.claimed}")
+            right.markdown(f"**Data:** {check.computed or 'no figure: ' + story.NO_DATA}")
+            sources = " · ".join(f"[source {i + 1}]({u})" for i, u in enumerate(check.sources))
+            st.caption(f"{check.method} {sources}")
+    cols = st.columns(3)
+    cols[0].button(
+        "← Previous",
+        key="story_prev",
+        disabled=prev_id is None,
+        on_click=go_chapter,
+        args=(prev_id,),
+    )
+    cols[1].button(
+        "Next →", key="story_next", disabled=next_id is None, on_click=go_chapter, args=(next_id,)
+    )
+    cols[2].button(
+        "Explore from here",
+        key="story_leave",
+        on_click=lambda: st.session_state.update(mode="Explore"),
+    )
+    return ch
