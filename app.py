@@ -252,7 +252,9 @@ def main() -> None:
             st.info(legend.EMPTY_PERIOD)
         draw_map(layers, state, ch)
         st.markdown(legend.legends_html(layers, state.layers), unsafe_allow_html=True)
-    st.caption(legend.flows_note(flows_for(ds, state.period)))
+    if "displacement" in state.layers:
+        with st.expander("Displacement flows: what is drawn and what is not"):
+            st.caption(legend.flows_note(flows_for(ds, state.period)))
     below_map(ds, layers, state, MONTHS)
 
 

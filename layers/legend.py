@@ -31,8 +31,9 @@ SOURCES_MD = """
 
 
 def fatality_text(low: int | None, high: int | None) -> str:
-    """The fatality range as plain text for a headline figure."""
-    return html.fatalities(low, high).replace("&ndash;", "–")
+    """The fatality range as a short headline figure: "≥ 1,180", "12–30", "not reported"."""
+    text = html.fatalities(low, high)
+    return text.replace("at least ", "≥ ").replace("up to ", "≤ ")
 
 
 def legends_html(layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str]) -> str:
@@ -102,4 +103,17 @@ def as_of_note(figure: dict | None) -> str:
     """The as-of date and source of a headline displacement figure."""
     if figure is None:
         return "no figure at or before the end of this period"
-    return f"as of {figure['as_of']:%d %b %Y} · {figure['source']}"
+    return f"as of {figure['as_of']:%d %b %Y} · {short_source(figure['source'])}"
+
+
+def short_source(source: str) -> str:
+    """A short name for a displacement source ("UNHCR", "IOM DTM", "CMP", "IDMC")."""
+    for prefix, short in (
+        ("UNHCR", "UNHCR"),
+        ("IOM", "IOM DTM"),
+        ("Commission on Population Movements", "CMP"),
+        ("IDMC", "IDMC"),
+    ):
+        if source.startswith(prefix):
+            return short
+    return source

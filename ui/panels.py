@@ -27,7 +27,10 @@ def headline_row(ds: Dataset, state: ViewState) -> None:
     cols[1].metric(
         "Fatalities reported",
         legend.fatality_text(h.fatalities_low, h.fatalities_high),
-        help=f"{h.without_toll} incident(s) have no reported toll (unknown, not zero).",
+        help=(
+            "Sum of the tolls sources reported. ≥: the upper bound is unknown because "
+            f"{h.without_toll} incident(s) have no reported toll (unknown, not zero)."
+        ),
     )
     for col, label, fig in ((cols[2], "Refugees abroad", h.refugees), (cols[3], "IDPs", h.idps)):
         note = legend.as_of_note(fig)

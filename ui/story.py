@@ -39,7 +39,7 @@ def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Ch
         "Next →", key="story_next", disabled=next_id is None, on_click=go_chapter, args=(next_id,)
     )
     cols[2].button(
-        "Explore from here",
+        "Explore here",
         key="story_leave",
         on_click=lambda: st.session_state.update(mode="Explore"),
     )
