@@ -260,7 +260,9 @@ def main() -> None:
 
 def draw_map(layers: dict, state: ViewState, ch: story.Chapter | None) -> None:
     """The map: a fixed base (context) plus the period's layers, added without a remount."""
-    context = context_layer(*context_data()) if "context" in state.layers else None
+    over_tiles = BASEMAPS.get(state.basemap) is not None
+    shown = "context" in state.layers
+    context = context_layer(*context_data(), over_tiles=over_tiles) if shown else None
     groups = map_groups(layers, state.layers)
     if ch is not None:
         groups.append(highlight_layer(story.highlight_points(ch, shipped())))

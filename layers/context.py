@@ -21,9 +21,13 @@ MALI_OUTLINE = "#333333"
 
 
 def context_layer(
-    countries: gpd.GeoDataFrame, niger: gpd.GeoDataFrame, lakes: gpd.GeoDataFrame
+    countries: gpd.GeoDataFrame,
+    niger: gpd.GeoDataFrame,
+    lakes: gpd.GeoDataFrame,
+    *,
+    over_tiles: bool = False,
 ) -> folium.FeatureGroup:
-    """Countries (Mali outlined), the Niger river and lakes, non-interactive.
+    """Countries (Mali outlined), the Niger river and lakes.
 
     Parameters
     ----------
@@ -31,12 +35,23 @@ def context_layer(
         From :func:`mali_geo.load.load_countries`.
     niger, lakes
         From :func:`mali_geo.load.load_niger` and :func:`mali_geo.load.load_lakes`.
+    over_tiles
+        True when a tile basemap is under the layer: land is then left unfilled so the tiles
+        show, while the borders still read if the tiles fail to load.
     """
     group = folium.FeatureGroup(name=NAME, show=True)
     others = countries[countries["role"] != "focus"]
     mali = countries[countries["role"] == "focus"]
-    _add(group, others, "Neighbouring countries", _country_style, tooltip_field="name_en")
-    _add(group, mali, "Mali", _mali_style)
+    fill = 0.0 if over_tiles else 1.0
+
+    def country_style(_feature: dict) -> dict:
+        return {"fillColor": LAND, "fillOpacity": fill, "color": BORDER, "weight": 0.8}
+
+    def mali_style(_feature: dict) -> dict:
+        return {"fillColor": MALI_FILL, "fillOpacity": fill, "color": MALI_OUTLINE, "weight": 2}
+
+    _add(group, others, "Neighbouring countries", country_style, tooltip_field="name_en")
+    _add(group, mali, "Mali", mali_style)
     _add(group, lakes, "Lakes", _water_fill, tooltip_field="name_display")
     _add(group, niger, "Niger river", _river)
     return group
@@ -64,14 +79,6 @@ def _add(
         interactive=bool(tooltip_field),
         smooth_factor=1.5,
     ).add_to(group)
-
-
-def _country_style(_feature: dict) -> dict:
-    return {"fillColor": LAND, "fillOpacity": 1, "color": BORDER, "weight": 0.8}
-
-
-def _mali_style(_feature: dict) -> dict:
-    return {"fillColor": MALI_FILL, "fillOpacity": 1, "color": MALI_OUTLINE, "weight": 2}
 
 
 def _water_fill(_feature: dict) -> dict:

@@ -116,3 +116,15 @@ def test_a_shared_url_restores_the_view(page: Page, streamlit_server: str) -> No
     expect(frame.locator(TOWNS)).to_have_count(0)
     expect(frame.locator(BASES)).not_to_have_count(0)
     expect(page.get_by_role("switch", name="Towns with incidents")).not_to_be_checked()
+
+
+def test_tile_basemap_fails_gracefully_offline(page: Page, streamlit_server: str) -> None:
+    frame = open_app(page, streamlit_server, "?basemap=Light+tiles+%28CARTO%2C+online%29")
+    expect(frame.locator(REGIONS)).to_have_count(9)
+    expect(frame.locator(TOWNS).first).to_be_attached()
+    # Borders still draw over the (failed) tiles: the context layer is there, unfilled.
+    countries = frame.locator('path[stroke="#8c8c8c"]')
+    expect(countries.first).to_be_attached()
+    assert countries.first.get_attribute("fill-opacity") == "0"
+    assert page.aborted_urls, "the tiles were requested"
+    assert all("basemaps.cartocdn.com" in url for url in page.aborted_urls)
