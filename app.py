@@ -232,8 +232,6 @@ def main() -> None:
     ds, result = active_dataset()
     init_state(ds)
     state = sidebar(ds)
-    if st.session_state.get("playing"):
-        player()
     for problem in st.session_state.get("url_problems", ()):
         st.warning(f"Shared link: {problem}")
     st.title("Mali crisis map, 2012–2014")
@@ -256,6 +254,8 @@ def main() -> None:
         with st.expander("Displacement flows: what is drawn and what is not"):
             st.caption(legend.flows_note(flows_for(ds, state.period)))
     below_map(ds, layers, state, MONTHS)
+    if st.session_state.get("playing"):
+        player()  # last on the page, so starting a play does not shift (and remount) the map
 
 
 def draw_map(layers: dict, state: ViewState, ch: story.Chapter | None) -> None:

@@ -128,3 +128,25 @@ def test_tile_basemap_fails_gracefully_offline(page: Page, streamlit_server: str
     assert countries.first.get_attribute("fill-opacity") == "0"
     assert page.aborted_urls, "the tiles were requested"
     assert all("basemaps.cartocdn.com" in url for url in page.aborted_urls)
+
+
+def test_play_steps_the_window_without_remounting_the_map(
+    page: Page, streamlit_server: str
+) -> None:
+    open_app(page, streamlit_server, "?start=2012-01&end=2012-12")
+    page.evaluate(
+        """() => {
+            window.addedIframes = 0;
+            new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {
+                if (n.nodeType === 1 && (n.tagName === 'IFRAME' || n.querySelector('iframe')))
+                    window.addedIframes++;
+            }))).observe(document.body, {childList: true, subtree: true});
+        }"""
+    )
+    page.get_by_role("button", name="▶ Play through the months").click()
+    start, end = period_thumb(page, "start"), period_thumb(page, "end")
+    expect(end).to_have_attribute("aria-valuetext", "2012-03")  # a three-month window
+    expect(start).to_have_attribute("aria-valuetext", "2012-02", timeout=10_000)
+    expect(start).to_have_attribute("aria-valuetext", "2012-03", timeout=10_000)
+    page.get_by_role("button", name="⏸ Pause").click()
+    assert page.evaluate("() => window.addedIframes") == 0
