@@ -21,9 +21,20 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from playwright.sync_api import Browser, FrameLocator, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    FrameLocator,
+    Page,
+    Playwright,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# A rerun that computes a chapter's checks or a new period can take a few seconds on a busy
+# 2-core CI machine; assertions poll until then (this is a ceiling, not a wait).
+expect.set_options(timeout=20_000)
 APP_PATH = PROJECT_DIR / "app.py"
 ARTIFACTS_DIR = PROJECT_DIR / "tests" / "artifacts"
 

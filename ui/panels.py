@@ -56,12 +56,16 @@ def import_report(result: ImportResult) -> None:
 
 
 def downloads(layers: dict, ds: Dataset, state: ViewState) -> None:
-    """GeoJSON of the visible layers (one file, and per layer) and the incidents as CSV."""
+    """GeoJSON of the visible layers (one file, and per layer) and the incidents as CSV.
+
+    The files are made when a button is clicked (deferred data), not on every rerun: with
+    100,000 incidents, writing them all on each slider move would take seconds.
+    """
     label = state.period.label
     visible = {n: gdf for n, gdf in layers.items() if n in state.layers}
     st.download_button(
         "Download GeoJSON",
-        dumps(combined_collection(visible)),
+        lambda: dumps(combined_collection(visible)),
         file_name=f"mali_{label}.geojson",
         mime="application/geo+json",
         on_click="ignore",
@@ -75,16 +79,21 @@ def downloads(layers: dict, ds: Dataset, state: ViewState) -> None:
     for col, name in zip(st.columns(len(LAYERS)), LAYERS, strict=True):
         col.download_button(
             f"{name}.geojson",
-            dumps(feature_collection(layers[name])),
+            lambda name=name: dumps(feature_collection(layers[name])),
             file_name=f"mali_{name}_{label}.geojson",
             on_click="ignore",
             mime="application/geo+json",
             key=f"download_{name}",
         )
-    sel = incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
+
+    def csv() -> str:
+        return incidents_csv(
+            incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
+        )
+
     st.download_button(
         "Incidents as CSV",
-        incidents_csv(sel),
+        csv,
         on_click="ignore",
         file_name=f"mali_incidents_{label}.csv",
         mime="text/csv",

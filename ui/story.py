@@ -11,6 +11,12 @@ from mali_geo import story
 from mali_geo.dataset import Dataset
 
 
+@st.cache_data(show_spinner=False)
+def chapter_checks(_shipped: Dataset, chapter_id: str) -> list[story.DataCheck]:
+    """A chapter's data checks, computed once per server (always on the shipped data)."""
+    return story.run_checks(story.chapter(chapter_id), _shipped)
+
+
 def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Chapter:
     """The current chapter: text, quotation, data checks, previous/next."""
     ch = story.chapter(st.session_state["chapter"])
@@ -19,7 +25,7 @@ def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Ch
     st.subheader(f"Story {ids.index(ch.id) + 1}/{len(ids)}: {ch.title}")
     st.markdown(ch.text)
     st.markdown(f"> {ch.quote}\n>\n> — *{ch.quote_ref}*")
-    for check in story.run_checks(ch, shipped):
+    for check in chapter_checks(shipped, ch.id):
         with st.container(border=True):
             st.markdown(f"{legend.verdict_badge(check.verdict)} {check.claim}")
             left, right = st.columns(2)
