@@ -274,3 +274,16 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_idle(page: Page, *, timeout_ms: float = MAP_TIMEOUT_MS) -> None:
+    """Wait until the Streamlit script has finished its run (a click is then never lost).
+
+    Streamlit marks its app element with ``data-test-script-state``: ``running`` while the
+    script runs, ``notRunning`` once the page is complete.
+    """
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')
+                    ?.getAttribute('data-test-script-state') === 'notRunning'""",
+        timeout=timeout_ms,
+    )

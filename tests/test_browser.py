@@ -9,7 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from conftest import PROJECT_DIR, wait_for_map
+from conftest import PROJECT_DIR, wait_for_idle, wait_for_map
 from playwright.sync_api import FrameLocator, Page, expect
 
 from mali_geo.dataset import build_layers, load_dataset
@@ -30,6 +30,7 @@ def open_app(page: Page, base_url: str, query: str = "", drawn: str = REGIONS) -
     page.goto(f"{base_url}/{query}")
     frame = wait_for_map(page)
     frame.locator(drawn).first.wait_for()
+    wait_for_idle(page)
     return frame
 
 

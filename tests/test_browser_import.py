@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_map
+from conftest import wait_for_idle, wait_for_map
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -19,6 +19,7 @@ def test_upload_reports_and_shows_injected_text_as_text(page: Page, streamlit_se
     page.goto(f"{streamlit_server}/?start=2013-03&end=2013-03&layers=towns")
     frame = wait_for_map(page)
     frame.locator(TOWNS).first.wait_for()
+    wait_for_idle(page)
     before = frame.locator(TOWNS).count()
     page.locator("input[type=file]").set_input_files(DATA / "app_import.csv")
     expect(page.get_by_text("read 4, accepted 2, rejected 2")).to_be_visible()

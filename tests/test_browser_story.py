@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_map
+from conftest import wait_for_idle, wait_for_map
 from playwright.sync_api import Page, expect
 
 from mali_geo import story
@@ -31,15 +31,11 @@ def test_walk_the_whole_story(page: Page, streamlit_server: str, artifacts_dir: 
         if i == 4:
             page.screenshot(path=artifacts_dir / "story.png")
         if i < len(chapters) - 1:
-            next_button = page.get_by_role("button", name="Next →")
-            expect(next_button).to_have_count(1)  # not while a rerun shows a stale copy
-            next_button.click()
-    last_next = page.get_by_role("button", name="Next →")
-    expect(last_next).to_have_count(1)
-    expect(last_next).to_be_disabled()
-    previous = page.get_by_role("button", name="← Previous")
-    expect(previous).to_have_count(1)
-    previous.click()
+            wait_for_idle(page)  # a click during a rerun may hit the old page's button
+            page.get_by_role("button", name="Next →").click()
+    wait_for_idle(page)
+    expect(page.get_by_role("button", name="Next →")).to_be_disabled()
+    page.get_by_role("button", name="← Previous").click()
     expect(heading(page, chapters[-2])).to_be_visible()
     assert page.aborted_urls == []
 
@@ -51,6 +47,7 @@ def test_open_a_chapter_from_its_url_and_leave_it(page: Page, streamlit_server: 
     expect(heading(page, chapter)).to_be_visible()
     expect(page.get_by_text("Konna (taken 2013-01-10) is 52 km from Sévaré")).to_be_visible()
     expect(frame.locator(RINGS)).to_have_count(len(chapter.highlight))
+    wait_for_idle(page)
     page.get_by_role("button", name="Explore here").click()
     expect(heading(page, chapter)).to_have_count(0)
     expect(page).to_have_url(
