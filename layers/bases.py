@@ -47,6 +47,7 @@ def bases_layer(bases: gpd.GeoDataFrame) -> folium.FeatureGroup:
             "radius": 9,
             "color": "#000000",
             "weight": 2.5,
+            "fill": True,
             "fillColor": holder_colour(h),
             "fillOpacity": 1,
         }
@@ -80,7 +81,7 @@ def _popup(b: object) -> str:
     lines = "<br>".join(html.text(line) for line in history.split("\n") if line)
     rows = [
         ("Held by", html.text(b.held_by) if b.held_by else "no cited record before this date"),
-        ("Since", html.text(b.held_since)),
+        ("Recorded from", html.text(b.held_since)),
         ("Role", html.text(b.role)),
         ("History", lines or "not reported"),
     ]

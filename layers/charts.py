@@ -48,14 +48,20 @@ def refugees_chart(by_host: pd.DataFrame, *, until: str = "2014-12-31") -> alt.C
         Last date shown (the study period ends in 2014).
     """
     data = by_host[by_host["as_of"] <= pd.Timestamp(until)]
+    # UNHCR counts once a year, on 31 December: label the points so, not with months.
+    data = data.assign(year_end="end " + data["as_of"].dt.year.astype(str))
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("as_of:T", title="UNHCR year-end figure"),
+            x=alt.X("year_end:O", title="UNHCR year-end figure", sort=None),
             y=alt.Y("people:Q", title="Refugees from Mali"),
             color=alt.Color("host:N", title="Host country"),
-            tooltip=["host", alt.Tooltip("as_of:T", format="%d %b %Y"), "people"],
+            tooltip=[
+                "host",
+                alt.Tooltip("as_of:T", format="%d %b %Y"),
+                alt.Tooltip("people:Q", format=","),
+            ],
         )
         .properties(height=240)
     )

@@ -11,6 +11,10 @@ from layers.base import geojson_group, style_from_property
 NAME = "Displacement flows"
 KIND_COLOURS: dict[str, str] = {"refugees": "#1b7837", "idps": "#e08214"}
 KIND_LABELS: dict[str, str] = {"refugees": "Refugees (UNHCR)", "idps": "IDPs (IOM/CMP)"}
+KIND_NOUNS: dict[str, str] = {"refugees": "refugees", "idps": "IDPs"}
+ORIGIN_COLOUR = "#444444"
+#: Every flow starts at one point standing for northern Mali: say so on the map itself.
+ORIGIN_LABEL = "Northern Mali (origin not recorded by the sources)"
 #: Line width in pixels per person: 10,000 people = 2 px. Linear, so widths compare.
 PX_PER_PERSON = 2 / 10_000
 MIN_WIDTH = 0.5
@@ -25,7 +29,10 @@ def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Refugee and IDP flows from their origin to where people were counted."""
     gdf = flows.copy()
     gdf["_tooltip"] = [
-        html.tooltip(f"{f.destination}", f"{int(f.people):,} {f.kind} as of {html.text(f.as_of)}")
+        html.tooltip(
+            f.destination,
+            f"{int(f.people):,} {KIND_NOUNS.get(f.kind, f.kind)} as of {html.text(f.as_of)}",
+        )
         for f in flows.itertuples()
     ]
     gdf["_popup"] = [_popup(f) for f in flows.itertuples()]
@@ -38,7 +45,21 @@ def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
         }
         for k, p in zip(flows["kind"], flows["people"], strict=True)
     ]
-    return geojson_group(gdf, name=NAME, style=style_from_property)
+    group = geojson_group(gdf, name=NAME, style=style_from_property)
+    drawn = flows.geometry[~(flows.geometry.isna() | flows.geometry.is_empty)]
+    if len(drawn):
+        lon, lat = drawn.iloc[0].coords[0]
+        folium.CircleMarker(
+            location=(lat, lon),
+            radius=6,
+            color=ORIGIN_COLOUR,
+            weight=2,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            tooltip=folium.Tooltip(ORIGIN_LABEL, permanent=True, direction="right"),
+        ).add_to(group)
+    return group
 
 
 def legend_html() -> str:
@@ -68,9 +89,8 @@ def _popup(f: object) -> str:
         ("As of", html.text(f.as_of)),
         ("From", f"{html.text(f.origin)} <i>({html.text(f.origin_note)})</i>"),
         ("To", f"{html.text(f.destination)}, {html.text(f.destination_country)}"),
-        ("Sites", html.text(f.sites)),
-        ("Figure by", html.text(f.source)),
+        ("Sites (as the source spells them)", html.text(f.sites)),
+        ("Figure", html.text(f.source)),
+        ("Dataset", html.text(f.source_ref)),
     ]
-    refs = [r.strip() for r in str(f.source_ref).split(";")]
-    refs = [r if r.startswith("http") else f"https://{r}" for r in refs if r]
-    return html.popup(f.destination, rows, refs)
+    return html.popup(f.destination, rows, [f.source_url])

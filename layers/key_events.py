@@ -21,7 +21,14 @@ def key_events_layer(events: gpd.GeoDataFrame) -> folium.FeatureGroup:
     ]
     gdf["_popup"] = [_popup(e) for e in events.itertuples()]
     gdf["_style"] = [
-        {"radius": 6, "color": "#333333", "weight": 2, "fillColor": COLOUR, "fillOpacity": 1}
+        {
+            "radius": 6,
+            "color": "#333333",
+            "weight": 2,
+            "fill": True,
+            "fillColor": COLOUR,
+            "fillOpacity": 1,
+        }
         for _ in range(len(events))
     ]
     return geojson_group(

@@ -33,7 +33,7 @@ def regions_layer(regions: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """
     gdf = regions.copy()
     gdf["_tooltip"] = [
-        html.tooltip(r.name, f"{r.incidents} incident(s) in the period")
+        html.tooltip(r.name, f"{r.incidents} incident(s) recorded in the period")
         for r in regions.itertuples()
     ]
     gdf["_popup"] = [_popup(r) for r in regions.itertuples()]
@@ -66,8 +66,13 @@ def _popup(r: object) -> str:
     rows = [
         ("Region (2012)", html.text(r.name)),
         ("Area", f"{int(r.area_km2):,} km² (equal-area CRS)"),
-        ("Incidents", html.text(r.incidents)),
-        ("Per 10,000 km²", html.text(r.incidents_per_10000_km2)),
-        ("Fatalities", html.fatalities(r.fatalities_low, r.fatalities_high)),
+        ("Incidents recorded", html.text(r.incidents)),
+        ("Incidents per 10,000 km²", f"{float(r.incidents_per_10000_km2):.1f}"),
+        ("Fatalities reported", html.fatalities(r.fatalities_low, r.fatalities_high)),
+        (
+            "Counts from",
+            "the period's incidents by their recorded 2012 region; each incident "
+            "links its own source (Incidents layer, downloads)",
+        ),
     ]
     return html.popup(r.name, rows, ["https://www.naturalearthdata.com/"])

@@ -52,7 +52,10 @@ FLOW_COLUMNS: tuple[str, ...] = (
     "as_of",
     "source",
     "source_ref",
+    "source_url",
 )
+#: Where UNHCR's figures can be looked up (the data came via UNHCR's ``refugees`` R package).
+UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"
 
 
 @dataclass(frozen=True)
@@ -259,8 +262,17 @@ def _flow(
         "as_of": rows["ref_date"].max(),
         "source": "; ".join(dict.fromkeys(rows["source"])),
         "source_ref": "; ".join(dict.fromkeys(rows["source_ref"].dropna())),
+        "source_url": _source_url(rows),
         "geometry": None if dest is None else LineString([origin, dest]),
     }
+
+
+def _source_url(rows: pd.DataFrame) -> str:
+    """A link for the figures: the cited page, or UNHCR's statistics site for UNHCR data."""
+    for ref in rows["source_ref"].dropna():
+        if str(ref).startswith(("http://", "https://")):
+            return str(ref)
+    return UNHCR_URL
 
 
 def _unplaced_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:

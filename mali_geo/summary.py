@@ -71,3 +71,10 @@ def key_events_table(key_events: pd.DataFrame) -> pd.DataFrame:
     out = key_events[["date", "event", "place", "source_url"]].copy()
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return out.reset_index(drop=True)
+
+
+def months_older(as_of: pd.Timestamp, period: Period) -> int:
+    """How many whole months a figure's as-of date lies before the period's last day."""
+    end = period.end_date
+    months = (end.year - as_of.year) * 12 + (end.month - as_of.month)
+    return max(months - (1 if end.day < as_of.day else 0), 0)

@@ -1,8 +1,9 @@
 """What one view of the dashboard shows: period, layers, filters, and their URL form.
 
 Pure functions, so the app's state logic is tested without Streamlit. A view is stored in the
-URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``basemap``), so a shared
-URL restores it.
+URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``basemap``, ``context``),
+so a shared URL restores it. The context layers are the offline basemap, so ``layers`` lists
+the data layers only and ``context=0`` hides the context.
 """
 
 from __future__ import annotations
@@ -86,8 +87,14 @@ def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> V
     layers = DEFAULT_LAYERS
     if "layers" in params:
         asked = [x for x in params["layers"].split(",") if x]
-        layers = tuple(x for x in TOGGLES if x in asked)
+        known = tuple(x for x in TOGGLES if x in asked and x != "context")
         problems.extend(f"unknown layer ignored: {x}" for x in asked if x not in TOGGLES)
+        if known or not asked:
+            layers = (*known, "context")
+        else:
+            problems.append("no known layer in the link: showing the default layers")
+    if params.get("context") == "0":
+        layers = tuple(x for x in layers if x != "context")
     types = None
     if "types" in params:
         types = tuple(x for x in params["types"].split(",") if x)
@@ -113,8 +120,11 @@ def state_to_query(state: ViewState, *, all_types: Sequence[str], basemaps: Sequ
     query: dict[str, str] = {}
     if (state.start, state.end) != (FIRST_MONTH, LAST_MONTH):
         query["start"], query["end"] = state.start, state.end
-    if tuple(state.layers) != DEFAULT_LAYERS:
-        query["layers"] = ",".join(state.layers)
+    data_layers = tuple(x for x in state.layers if x != "context")
+    if set(state.layers) != set(DEFAULT_LAYERS):
+        query["layers"] = ",".join(data_layers)
+    if "context" not in state.layers:
+        query["context"] = "0"
     if state.event_types is not None and set(state.event_types) != set(all_types):
         query["types"] = ",".join(state.event_types)
     if state.basemap != basemaps[0]:

@@ -30,8 +30,8 @@ def test_app_runs_and_shows_the_whole_range(at: AppTest) -> None:
     assert not at.exception
     assert at.session_state["period"] == ("2012-01", "2014-12")
     shown = metrics(at)
-    assert shown["Incidents in the period"] == "257"
-    assert shown["Refugees abroad (end of period)"] == "139,249"
+    assert shown["Incidents"] == "257"
+    assert shown["Refugees abroad"] == "139,249"
     layers = map_features(at)
     assert set(layers) == {
         "Regions",
@@ -62,8 +62,8 @@ def test_period_change_changes_map_and_headline() -> None:
     expected = build_layers(load_dataset(), make_period("2013-01", "2013-01"))
     assert len(after["Towns with incidents"]) == len(expected["towns"])
     shown = metrics(at)
-    assert shown["Incidents in the period"] == str(int(expected["regions"]["incidents"].sum()))
-    assert shown["Refugees abroad (end of period)"] == "149,930"  # UNHCR, 31 Dec 2012
+    assert shown["Incidents"] == str(int(expected["regions"]["incidents"].sum()))
+    assert shown["Refugees abroad"] == "149,930"  # UNHCR, 31 Dec 2012
     assert at.query_params["start"] == "2013-01"
     assert at.query_params["end"] == "2013-01"
 
@@ -78,6 +78,7 @@ def test_switching_a_toggle_off_removes_the_layer() -> None:
     at.toggle(key="layer_context").set_value(False).run()
     assert "Neighbouring countries" not in map_args(at)["script"]
     assert at.query_params["layers"] == "regions,towns,incidents,displacement,key_events"
+    assert at.query_params["context"] == "0"
 
 
 def test_event_type_filter_keeps_only_those_types() -> None:
@@ -87,7 +88,7 @@ def test_event_type_filter_keeps_only_those_types() -> None:
     incidents = map_features(at)["Incidents"]
     assert 0 < len(incidents) < 204
     assert all("suicide_attack" in f["properties"]["_tooltip"] for f in incidents)
-    assert metrics(at)["Incidents in the period"] == "16"
+    assert metrics(at)["Incidents"] == "16"
     assert at.query_params["types"] == "suicide_attack"
 
 
@@ -100,10 +101,18 @@ def test_query_parameters_restore_the_view() -> None:
     assert at.toggle(key="layer_towns").value is True
     assert at.toggle(key="layer_regions").value is False
     assert sorted(at.multiselect(key="event_types").value) == ["air_strike", "battle"]
+    assert at.toggle(key="layer_context").value is True  # the basemap stays unless context=0
     layers = map_features(at)
     assert set(layers) == {"Towns with incidents", "Incidents"}
     types = {f["properties"]["_tooltip"].rsplit("· ", 1)[1] for f in layers["Incidents"]}
     assert types <= {"battle", "air_strike"}
+
+
+def test_a_link_with_no_known_layer_falls_back_to_the_defaults() -> None:
+    at = run_app(layers="foo")
+    assert not at.exception
+    assert at.toggle(key="layer_regions").value is True
+    assert any("no known layer" in w.value for w in at.warning)
 
 
 def test_bad_query_parameters_are_reported_not_fatal() -> None:
@@ -118,7 +127,7 @@ def test_bad_query_parameters_are_reported_not_fatal() -> None:
 def test_an_empty_selection_explains_itself() -> None:
     at = run_app(start="2014-01", end="2014-12", types="coup_mutiny")
     assert not at.exception
-    assert metrics(at)["Incidents in the period"] == "0"
+    assert metrics(at)["Incidents"] == "0"
     assert any("No incident with a coordinate" in i.value for i in at.info)
     assert "Towns with incidents" not in map_features(at)
 

@@ -32,7 +32,7 @@ def test_launch_with_an_imported_file_replaces_the_incidents(
     reasons = at.dataframe[0].value["reason"].tolist()
     assert reasons[0].startswith("bad date")
     assert "swapped" in reasons[1]
-    assert metrics(at)["Incidents in the period"] == "2"
+    assert metrics(at)["Incidents"] == "2"
     towns = map_features(at)["Towns with incidents"]
     assert len(towns) == 1
     tooltip = towns[0]["properties"]["_tooltip"]
@@ -54,4 +54,4 @@ def test_an_unreadable_file_keeps_the_shipped_data(
     at = run_with(monkeypatch, empty)
     assert not at.exception
     assert any("Import failed" in e.value and "empty" in e.value for e in at.error)
-    assert metrics(at)["Incidents in the period"] == "257"
+    assert metrics(at)["Incidents"] == "257"

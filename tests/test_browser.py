@@ -48,7 +48,7 @@ def test_map_draws_every_layer_offline(
     expect(frame.locator(BASES)).to_have_count(len(expected["bases"]))
     expect(frame.locator(FLOWS)).to_have_count(int(expected["displacement"].geometry.notna().sum()))
     expect(frame.locator(KEY_EVENTS)).to_have_count(len(expected["key_events"]))
-    expect(page.get_by_text("Refugees abroad (end of period)")).to_be_visible()
+    expect(page.get_by_text("Refugees abroad", exact=True)).to_be_visible()
     page.screenshot(path=artifacts_dir / "dashboard.png", full_page=False)
     if not SCREENSHOT.exists():
         SCREENSHOT.parent.mkdir(exist_ok=True)

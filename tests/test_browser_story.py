@@ -51,5 +51,5 @@ def test_open_a_chapter_from_its_url_and_leave_it(page: Page, streamlit_server: 
     page.get_by_role("button", name="Explore here").click()
     expect(heading(page, chapter)).to_have_count(0)
     expect(page).to_have_url(
-        f"{streamlit_server}/?start=2013-01&end=2013-01&layers=incidents%2Cbases%2Ckey_events%2Ccontext"
+        f"{streamlit_server}/?start=2013-01&end=2013-01&layers=incidents%2Cbases%2Ckey_events"
     )

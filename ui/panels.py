@@ -11,7 +11,7 @@ from mali_geo.export import combined_collection, dumps, feature_collection, inci
 from mali_geo.importer import ImportResult
 from mali_geo.incidents import incidents_in_period, monthly_counts
 from mali_geo.key_events import key_events_in_period
-from mali_geo.summary import COVERAGE_NOTE, headline, key_events_table
+from mali_geo.summary import COVERAGE_NOTE, headline, key_events_table, months_older
 from mali_geo.view import ViewState
 
 
@@ -20,24 +20,41 @@ def headline_row(ds: Dataset, state: ViewState) -> None:
     h = headline(ds, state.period, event_types=state.event_types)
     cols = st.columns(4)
     cols[0].metric(
-        "Incidents in the period",
+        "Incidents",
         f"{h.incidents:,}",
-        help=f"{h.located:,} have a coordinate and are drawn; each links its source.",
+        help=(
+            f"Incidents whose dates overlap the period. {h.located:,} have a coordinate and are "
+            "drawn; each links its source."
+        ),
     )
     cols[1].metric(
-        "Fatalities reported",
+        "Fatalities",
         legend.fatality_text(h.fatalities_low, h.fatalities_high),
         help=(
             "Sum of the tolls sources reported. ≥: the upper bound is unknown because "
             f"{h.without_toll} incident(s) have no reported toll (unknown, not zero)."
         ),
     )
-    for col, label, fig in ((cols[2], "Refugees abroad", h.refugees), (cols[3], "IDPs", h.idps)):
-        note = legend.as_of_note(fig)
-        col.metric(
-            f"{label} (end of period)", f"{fig['people']:,}" if fig else "no figure", help=note
-        )
-        col.caption(note)
+    for col, label, fig, note in (
+        (cols[2], "Refugees abroad", h.refugees, REFUGEES_HELP),
+        (cols[3], "IDPs in Mali", h.idps, IDPS_HELP),
+    ):
+        caption = legend.as_of_note(fig)
+        if fig and (age := months_older(fig["as_of"], state.period)) >= 3:
+            caption += f" · :orange[{age} months before the period ends]"
+        col.metric(label, f"{fig['people']:,}" if fig else "no figure", help=note)
+        col.caption(caption)
+
+
+REFUGEES_HELP = (
+    "Refugees from Mali in all host countries, UNHCR's latest year-end figure at or before the "
+    "end of the period (UNHCR counts once a year, on 31 December)."
+)
+IDPS_HELP = (
+    "Internally displaced people in Mali, the latest national figure at or before the end of "
+    "the period. Sources differ from date to date (IOM DTM and CMP preferred, then UNHCR, "
+    "then IDMC): compare figures of the same source."
+)
 
 
 def import_report(result: ImportResult) -> None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 import streamlit as st
 
 from layers import legend
 from mali_geo import story
 from mali_geo.dataset import Dataset
+
+MAX_INLINE_SOURCES = 4
+
+
+def _host(url: str) -> str:
+    """The site of a source link, as its label."""
+    return urlparse(url).netloc.removeprefix("www.") or url
 
 
 @st.cache_data(show_spinner=False)
@@ -31,8 +39,13 @@ def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Ch
             left, right = st.columns(2)
             left.markdown(f"**Briefing:** {check.claimed}")
             right.markdown(f"**Data:** {check.computed or 'no figure: ' + story.NO_DATA}")
-            sources = " · ".join(f"[source {i + 1}]({u})" for i, u in enumerate(check.sources))
-            st.caption(f"{check.method} {sources}")
+            st.caption(check.method)
+            links = [f"[{_host(u)}]({u})" for u in check.sources]
+            if len(links) <= MAX_INLINE_SOURCES:
+                st.caption("Sources: " + " · ".join(links))
+            else:
+                with st.expander(f"{len(links)} sources"):
+                    st.caption(" · ".join(links))
     cols = st.columns(3)
     cols[0].button(
         "← Previous",
