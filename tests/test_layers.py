@@ -1,0 +1,171 @@
+"""Folium layers: names, feature counts, bounds inside Mali's area, escaped text, safe links."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from layers import html
+from layers.bases import bases_layer, holder_colour
+from layers.basemap import ATTRIBUTION, base_map
+from layers.context import context_layer
+from layers.displacement import ORIGIN_LABEL, displacement_layer, flow_width
+from layers.incidents import incidents_layer
+from layers.key_events import key_events_layer
+from layers.regions import region_colour, regions_layer
+from layers.towns import town_radius, towns_layer
+from mali_geo.dataset import Dataset, build_layers, load_dataset
+from mali_geo.displacement import north_point
+from mali_geo.period import make_period
+from mali_geo.schema import incidents_gdf
+
+#: Lat/lon box the data layers must stay in: Mali and its neighbours' camps.
+SOUTH, WEST, NORTH, EAST = 4.0, -18.0, 28.0, 16.0
+HOSTILE = "<img src=x onerror=alert(1)>\"'&"
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def layers_2013(ds: Dataset) -> dict[str, gpd.GeoDataFrame]:
+    return build_layers(ds, make_period("2013-01", "2013-12"))
+
+
+def geojson_features(group: object) -> list[dict]:
+    """The features of every GeoJson child of a FeatureGroup."""
+    out = []
+    for child in group._children.values():  # noqa: SLF001 - folium's element tree
+        data = getattr(child, "data", None)
+        if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+            out.extend(data["features"])
+    return out
+
+
+def inside_study_area(bounds: list[list[float | None]]) -> bool:
+    (south, west), (north, east) = bounds
+    return SOUTH <= south <= north <= NORTH and WEST <= west <= east <= EAST
+
+
+@pytest.mark.parametrize(
+    ("builder", "layer", "name"),
+    [
+        (regions_layer, "regions", "Regions"),
+        (towns_layer, "towns", "Towns with incidents"),
+        (incidents_layer, "incidents", "Incidents"),
+        (bases_layer, "bases", "Bases"),
+        (displacement_layer, "displacement", "Displacement flows"),
+        (key_events_layer, "key_events", "Key events"),
+    ],
+)
+def test_each_layer_is_named_complete_and_inside_the_area(
+    builder: object, layer: str, name: str, layers_2013: dict[str, gpd.GeoDataFrame]
+) -> None:
+    gdf = layers_2013[layer]
+    group = builder(gdf)
+    assert group.layer_name == name
+    drawn = gdf.geometry.notna() & ~gdf.geometry.is_empty
+    assert len(geojson_features(group)) == int(drawn.sum())
+    assert inside_study_area(group.get_bounds())
+    for feature in geojson_features(group):
+        assert feature["properties"]["layer"] == name
+        assert feature["properties"]["_tooltip"]
+        assert "Source" in feature["properties"]["_popup"]
+
+
+def test_regions_are_shaded_by_count(layers_2013: dict[str, gpd.GeoDataFrame]) -> None:
+    assert region_colour(0) != region_colour(50)
+    group = regions_layer(layers_2013["regions"])
+    kidal = next(f for f in geojson_features(group) if "Kidal" in f["properties"]["_tooltip"])
+    count = int(layers_2013["regions"].set_index("name").loc["Kidal", "incidents"])
+    assert f"{count} incident(s)" in kidal["properties"]["_tooltip"]
+
+
+def test_town_circles_grow_with_the_count() -> None:
+    assert town_radius(1) < town_radius(5) < town_radius(20)
+    # Area, not radius, is proportional: 4x the incidents is about 2x the variable radius.
+    assert (town_radius(16) - town_radius(0)) == pytest.approx(
+        2 * (town_radius(4) - town_radius(0))
+    )
+
+
+def test_flow_width_is_proportional_to_people() -> None:
+    assert flow_width(50_000) == pytest.approx(5 * flow_width(10_000))
+
+
+def test_flows_mark_their_unrecorded_origin(
+    ds: Dataset, layers_2013: dict[str, gpd.GeoDataFrame]
+) -> None:
+    group = displacement_layer(layers_2013["displacement"])
+    markers = [c for c in group._children.values() if c._name == "CircleMarker"]  # noqa: SLF001
+    assert len(markers) == 1
+    tooltip = next(c for c in markers[0]._children.values() if c._name == "Tooltip")  # noqa: SLF001
+    assert tooltip.text == ORIGIN_LABEL
+    origin = north_point(ds.regions)
+    assert markers[0].location == pytest.approx([origin.y, origin.x])
+
+
+def test_bases_colour_says_who_held_them() -> None:
+    assert holder_colour("Malian army") != holder_colour("MNLA and Ansar Dine")
+    assert holder_colour("Islamist armed groups") == holder_colour("MUJAO")
+    assert holder_colour(None) == holder_colour("")
+
+
+def test_hostile_text_is_escaped_and_only_http_links_are_links() -> None:
+    frame = incidents_gdf(
+        gpd.GeoDataFrame(
+            {
+                "incident_id": ["X-1"],
+                "date_start": ["2013-01-10"],
+                "date_end": ["2013-01-10"],
+                "date_precision": ["day"],
+                "place": [HOSTILE],
+                "admin1": ["Mopti"],
+                "lat": [14.9],
+                "lon": [-3.9],
+                "coord_source": ["test"],
+                "event_type": ["battle"],
+                "actors": [HOSTILE],
+                "fatalities_low": [None],
+                "fatalities_high": [None],
+                "summary": [HOSTILE],
+                "source_title": [HOSTILE],
+                "source_url": ["javascript:alert(1)"],
+                "quote": [""],
+                "source_url_2": ["https://example.org/ok"],
+            },
+            geometry=[Point(-3.9, 14.9)],
+        )
+    )
+    props = geojson_features(incidents_layer(frame))[0]["properties"]
+    text = props["_tooltip"] + props["_popup"]
+    assert "<img" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in props["_popup"]
+    assert 'href="javascript' not in text
+    assert 'href="https://example.org/ok"' in props["_popup"]
+    assert "not reported" in props["_popup"]  # unknown toll, never 0
+
+
+def test_html_helpers() -> None:
+    assert html.safe_url("https://example.org/a") == "https://example.org/a"
+    assert html.safe_url("javascript:alert(1)") is None
+    assert html.safe_url("//evil.example") is None
+    assert html.fatalities(None, None) == "not reported"
+    assert html.fatalities(3, None) == "at least 3"
+    assert html.fatalities(3, 7) == "3–7"
+    assert html.fatalities(0, 0) == "0"
+
+
+def test_base_map_credits_every_source_and_loads_nothing_external(ds: Dataset) -> None:
+    m = base_map(context=context_layer(ds.countries, ds.niger, ds.lakes))
+    page = m.get_root().render()
+    for credit in ("Natural Earth", "GeoNames", "© OpenStreetMap contributors", "UNHCR"):
+        assert credit in ATTRIBUTION
+    assert json.dumps(ATTRIBUTION)[1:-1] in page
+    assert not re.search(r"""(src|href)=["']https?://""", page)
