@@ -10,8 +10,8 @@ import pytest
 from shapely.geometry import Point
 
 from layers import html
-from layers.bases import bases_layer, holder_colour
 from layers.basemap import ATTRIBUTION, base_map
+from layers.bases import bases_layer, holder_colour
 from layers.context import context_layer
 from layers.displacement import ORIGIN_LABEL, displacement_layer, flow_width
 from layers.incidents import incidents_layer
@@ -41,7 +41,7 @@ def layers_2013(ds: Dataset) -> dict[str, gpd.GeoDataFrame]:
 def geojson_features(group: object) -> list[dict]:
     """The features of every GeoJson child of a FeatureGroup."""
     out = []
-    for child in group._children.values():  # noqa: SLF001 - folium's element tree
+    for child in group._children.values():
         data = getattr(child, "data", None)
         if isinstance(data, dict) and data.get("type") == "FeatureCollection":
             out.extend(data["features"])
@@ -103,9 +103,9 @@ def test_flows_mark_their_unrecorded_origin(
     ds: Dataset, layers_2013: dict[str, gpd.GeoDataFrame]
 ) -> None:
     group = displacement_layer(layers_2013["displacement"])
-    markers = [c for c in group._children.values() if c._name == "CircleMarker"]  # noqa: SLF001
+    markers = [c for c in group._children.values() if c._name == "CircleMarker"]
     assert len(markers) == 1
-    tooltip = next(c for c in markers[0]._children.values() if c._name == "Tooltip")  # noqa: SLF001
+    tooltip = next(c for c in markers[0]._children.values() if c._name == "Tooltip")
     assert tooltip.text == ORIGIN_LABEL
     origin = north_point(ds.regions)
     assert markers[0].location == pytest.approx([origin.y, origin.x])
