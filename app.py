@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
 from pathlib import Path
+from typing import TypeVar
 
+import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers import legend
 from layers.assets import ensure_static_assets
 from layers.basemap import BASEMAPS, base_map
 from layers.context import context_layer
-from layers.groups import map_groups
+from layers.groups import drawn_layers, map_group
 from layers.highlight import highlight_layer
 from layers.incidents import event_label
 from mali_geo import config, story
 from mali_geo.context import simplified
-from mali_geo.dataset import Dataset, build_layers, flows_for, load_dataset, with_incidents
+from mali_geo.dataset import (
+    Dataset,
+    build_layers,
+    flows_for,
+    layer_key,
+    load_dataset,
+    with_incidents,
+)
 from mali_geo.errors import ImportFileError
 from mali_geo.importer import MAX_IMPORT_BYTES, ImportResult, import_bytes
 from mali_geo.period import Period, month_range
@@ -32,6 +41,7 @@ from mali_geo.view import (
     state_from_query,
     state_to_query,
 )
+from ui.cached_map import RenderedGroups, RenderedMap, combine, render_group, render_map, show_map
 from ui.panels import below_map, headline_row, import_report
 from ui.story import story_panel
 
@@ -39,6 +49,7 @@ MONTHS = month_range(config.FIRST_MONTH, config.LAST_MONTH)
 BASEMAP_NAMES = list(BASEMAPS)
 MODES = ("Explore", "Story")
 ENV_INCIDENTS = "MALI_GEO_INCIDENTS"
+T = TypeVar("T")
 PLAY_STEP_S = 1.5
 st.set_page_config(page_title="Mali crisis map 2012–2014", page_icon="🗺️", layout="wide")
 ensure_static_assets(Path(__file__).resolve().parent / "static")
@@ -47,7 +58,7 @@ ensure_static_assets(Path(__file__).resolve().parent / "static")
 @st.cache_resource(show_spinner=False)
 def shipped() -> Dataset:
     """The shipped data, loaded and validated once per server."""
-    return load_dataset()
+    return settled(load_dataset())
 
 
 # cache_resource, not cache_data: cache_data would pickle and copy 100,000 imported rows on
@@ -57,10 +68,21 @@ def imported(_data: bytes, digest: str, name: str, mode: str) -> tuple[Dataset, 
     """Import a user's file and combine it with the shipped data (cached by content)."""
     result = import_bytes(_data, source_name=name)
     label = f"{mode} shipped: {name} ({len(result.incidents)} imported, {digest[:8]})"
-    return with_incidents(shipped(), result.incidents, mode=mode, label=label), result
+    return settled((with_incidents(shipped(), result.incidents, mode=mode, label=label), result))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+def settled(value: T) -> T:
+    """Return ``value`` after freezing every object alive now (the data, the libraries).
+
+    Python's full garbage collections would otherwise rescan them all on many reruns (up to
+    0.15 s, at random); frozen objects are still freed when nothing refers to them.
+    """
+    gc.freeze()
+    return value
+
+
+# At 100,000 incidents one period's layers hold ~40 MB (the incidents layer): 8 stay cached.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def layers_for(_ds: Dataset, key: str, start: str, end: str, types: tuple | None) -> dict:
     """Layers for a period (cached per dataset, period and event types; never mutated)."""
     return build_layers(_ds, Period(start, end), event_types=types)
@@ -248,7 +270,7 @@ def main() -> None:
         headline_row(ds, state)
         if layers["towns"].empty:
             st.info(legend.EMPTY_PERIOD)
-        draw_map(layers, state, ch)
+        draw_map(layers, state, ch, ds.incidents_label)
         st.markdown(legend.legends_html(layers, state.layers), unsafe_allow_html=True)
     if "displacement" in state.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
@@ -258,24 +280,46 @@ def main() -> None:
         player()  # last on the page, so starting a play does not shift (and remount) the map
 
 
-def draw_map(layers: dict, state: ViewState, ch: story.Chapter | None) -> None:
-    """The map: a fixed base (context) plus the period's layers, added without a remount."""
-    over_tiles = BASEMAPS.get(state.basemap) is not None
-    shown = "context" in state.layers
-    context = context_layer(*context_data(), over_tiles=over_tiles) if shown else None
-    groups = map_groups(layers, state.layers)
+def draw_map(layers: dict, state: ViewState, ch: story.Chapter | None, data_key: str) -> None:
+    """The map: a fixed base (context) plus the period's layers, added without a remount.
+
+    Both are rendered to JavaScript once and cached (see ui/cached_map.py): the base per
+    basemap, each layer per what it depends on (bases and flows stay when only the start
+    moves). st_folium would render the whole map again on every rerun.
+    """
+    base = rendered_base(state.basemap, "context" in state.layers)
+    view = {"start": state.start, "end": state.end, "event_types": state.event_types}
+    parts = [
+        rendered_layer(layers[name], data_key, name, i, layer_key(name, layers[name], **view))
+        for i, name in enumerate(drawn_layers(layers, state.layers))
+    ]
     if ch is not None:
-        groups.append(highlight_layer(story.highlight_points(ch, shipped())))
-    st_folium(
-        base_map(state.basemap, context=context),
-        key="map",
-        feature_group_to_add=groups,
-        center=ch.center if ch else None,
-        zoom=ch.zoom if ch else None,
-        returned_objects=[],
-        height=620,
-        use_container_width=True,
-    )
+        parts.append(rendered_highlight(ch.id, len(parts)))
+    center, zoom = (ch.center, ch.zoom) if ch else (None, None)
+    show_map(base, combine(parts), key="map", height=620, center=center, zoom=zoom)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def rendered_base(basemap: str, context: bool) -> RenderedMap:
+    """The base map (tiles, context, attribution), rendered once per basemap and context."""
+    over_tiles = BASEMAPS.get(basemap) is not None
+    layer = context_layer(*context_data(), over_tiles=over_tiles) if context else None
+    return render_map(base_map(basemap, context=layer))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def rendered_layer(
+    _gdf: gpd.GeoDataFrame, data_key: str, name: str, position: int, key: tuple
+) -> RenderedGroups:
+    """One data layer rendered at its position on the map, once per content (``key``)."""
+    return render_group(map_group(name, _gdf), position)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def rendered_highlight(chapter: str, position: int) -> RenderedGroups:
+    """A story chapter's highlighted places, rendered once."""
+    points = story.highlight_points(story.chapter(chapter), shipped())
+    return render_group(highlight_layer(points), position)
 
 
 def state_is_story() -> bool:

@@ -44,8 +44,11 @@ def legends_html(layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str
     if "towns" in visible:
         parts.append(towns.legend_html())
     if "incidents" in visible and "incidents" in layers:
-        present = sorted(layers["incidents"]["event_type"].dropna().unique())
-        parts.append(incidents.legend_html(present))
+        shown = layers["incidents"]  # located incidents only (build_layers' incident_points)
+        if len(shown) > incidents.MAX_POINTS:  # as incidents.is_aggregated
+            parts.append(incidents.grid_legend_html(len(shown)))
+        else:
+            parts.append(incidents.legend_html(sorted(shown["event_type"].dropna().unique())))
     if "bases" in visible:
         parts.append(bases.legend_html())
     if "displacement" in visible:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import folium
 import geopandas as gpd
 
 from layers import html
-from layers.base import geojson_group, style_from_property
+from layers.incidents import STYLE_FIELD, compact_geojson_group, compact_popup
+from mali_geo.towns import MAX_TOWN_SOURCES
 
 NAME = "Towns with incidents"
 COLOUR = "#7a0177"
@@ -29,19 +31,8 @@ def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
         html.tooltip(t.name, f"{t.incidents} incident(s)") for t in towns.itertuples()
     ]
     gdf["_popup"] = [_popup(t) for t in towns.itertuples()]
-    gdf["_style"] = [
-        {
-            "radius": town_radius(n),
-            "color": COLOUR,
-            "weight": 1.5,
-            "fillColor": COLOUR,
-            "fillOpacity": 0.35,
-        }
-        for n in towns["incidents"]
-    ]
-    return geojson_group(
-        gdf, name=NAME, style=style_from_property, marker=folium.CircleMarker(radius=5)
-    )
+    gdf[STYLE_FIELD] = [town_radius(n) for n in towns["incidents"]]
+    return compact_geojson_group(gdf, name=NAME, style=_style, marker=folium.CircleMarker(radius=5))
 
 
 def legend_html() -> str:
@@ -57,14 +48,27 @@ def legend_html() -> str:
     return f"<div><b>Towns: incidents in the period</b><br>{items}</div>"
 
 
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    radius = feature["properties"][STYLE_FIELD]
+    return {
+        "radius": radius,
+        "color": COLOUR,
+        "weight": 1.5,
+        "fillColor": COLOUR,
+        "fillOpacity": 0.35,
+    }
+
+
 def _popup(t: object) -> str:
-    sources = [s for s in str(t.source).split("\n") if s]
-    rows = [
-        ("Region (2012)", html.text(t.admin1)),
-        ("Incidents", html.text(t.incidents)),
-        ("Fatalities", html.fatalities(t.fatalities_low, t.fatalities_high)),
-        ("Without a toll", html.text(t.incidents_without_toll)),
-        ("Dates", f"{html.text(t.first_date)} to {html.text(t.last_date)}"),
-        ("Event types", html.text(t.event_types)),
+    # The last source line may be "and N more" (see mali_geo.towns): shown as text, no link.
+    sources = [html.link(s) for s in str(t.source).split("\n")[: MAX_TOWN_SOURCES + 1] if s]
+    lines = [
+        f"Region (2012): {html.text(t.admin1)}",
+        f"Incidents: {html.text(t.incidents)}",
+        f"Fatalities: {html.fatalities(t.fatalities_low, t.fatalities_high)}",
+        f"Without a toll: {html.text(t.incidents_without_toll)}",
+        f"Dates: {html.text(t.first_date)} to {html.text(t.last_date)}",
+        f"Event types: {html.text(t.event_types)}",
+        f"Source: {' '.join(sources) or html.MISSING}",
     ]
-    return html.popup(t.name, rows, sources[:5])
+    return compact_popup(t.name, lines)

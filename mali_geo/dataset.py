@@ -6,12 +6,15 @@ both go through :func:`build_layers` and :mod:`mali_geo.export`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from mali_geo import config, load
 from mali_geo.bases import bases_at
@@ -24,6 +27,20 @@ from mali_geo.towns import town_points, towns_with_incidents
 
 #: Layer names, in drawing order (bottom to top) and file names (``<layer>.geojson``).
 LAYERS: tuple[str, ...] = ("regions", "displacement", "towns", "incidents", "bases", "key_events")
+#: What each layer depends on besides the data: ``start``/``end`` (months of the period),
+#: ``types`` (the event-type filter), or ``content`` (the layer is small and seldom changes
+#: from one period to the next: key it by a digest of its content). Bases and flows are as of
+#: the period's end only, so a cache keyed on these keeps them when only the start moves
+#: (see :func:`layer_key`).
+LAYER_INPUTS: dict[str, tuple[str, ...]] = {
+    "regions": ("start", "end", "types"),
+    "displacement": ("end",),
+    "towns": ("start", "end", "types"),
+    "incidents": ("start", "end", "types"),
+    "bases": ("end",),
+    "key_events": ("content",),
+}
+
 
 INCIDENT_EXPORT_COLUMNS: tuple[str, ...] = (
     "incident_id",
@@ -59,6 +76,16 @@ class Dataset:
     displacement: pd.DataFrame
     bases: pd.DataFrame
     incidents_label: str = "shipped incidents (geodata/incidents_mali_2012_2014.csv)"
+
+    @cached_property
+    def place_points(self) -> dict[str, Point]:
+        """The point of each place over all incidents (see :func:`town_points`), computed once."""
+        return town_points(self.incidents)
+
+    @cached_property
+    def _as_of_end(self) -> dict[tuple[str, str], object]:
+        """Results that depend only on a period's last month (flows, bases), by layer and month."""
+        return {}
 
 
 def load_dataset(geodata: str | Path = config.GEODATA_DIR) -> Dataset:
@@ -150,9 +177,9 @@ def build_layers(
     selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
     builders = {
         "regions": lambda: regions_with_incidents(dataset.regions, selected),
-        "towns": lambda: towns_with_incidents(selected, points=town_points(dataset.incidents)),
+        "towns": lambda: towns_with_incidents(selected, points=dataset.place_points),
         "incidents": lambda: incident_points(selected),
-        "bases": lambda: bases_at(dataset.bases, dataset.places, period),
+        "bases": lambda: _bases_at_end(dataset, period),
         "displacement": lambda: flows_for(dataset, period).lines,
         "key_events": lambda: key_events_points(key_events_in_period(dataset.key_events, period)),
     }
@@ -160,11 +187,76 @@ def build_layers(
 
 
 def flows_for(dataset: Dataset, period: Period) -> Flows:
-    """Displacement flows (and the sites that could not be placed) as of the period's end."""
-    return displacement_flows(dataset.displacement, dataset.places, dataset.regions, period)
+    """Displacement flows (and the sites that could not be placed) as of the period's end.
+
+    Computed once per dataset and last month (they depend on nothing else); each call gets
+    its own copy.
+    """
+    key = ("flows", period.end)
+    if key not in dataset._as_of_end:
+        flows = displacement_flows(dataset.displacement, dataset.places, dataset.regions, period)
+        dataset._as_of_end[key] = flows
+    flows = dataset._as_of_end[key]
+    return Flows(flows.lines.copy(), flows.unplaced.copy())
+
+
+def _bases_at_end(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
+    """:func:`bases_at` for the period's last month, computed once per dataset and month."""
+    key = ("bases", period.end)
+    if key not in dataset._as_of_end:
+        dataset._as_of_end[key] = bases_at(dataset.bases, dataset.places, period)
+    return dataset._as_of_end[key].copy()
 
 
 def incident_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The incidents that have a coordinate, with the exported columns only."""
     pts = located(incidents)
     return pts[[*INCIDENT_EXPORT_COLUMNS, "geometry"]].reset_index(drop=True)
+
+
+def layer_key(
+    name: str,
+    layer: gpd.GeoDataFrame,
+    *,
+    start: str,
+    end: str,
+    event_types: Collection[str] | None = None,
+) -> tuple:
+    """A cache key for a built layer: equal keys mean equal content (for one dataset).
+
+    Parameters
+    ----------
+    name
+        A name from :data:`LAYERS`.
+    layer
+        The layer, from :func:`build_layers`.
+    start, end, event_types
+        The view it was built for.
+
+    Returns
+    -------
+    tuple
+        The layer's name and what it depends on (:data:`LAYER_INPUTS`).
+    """
+    inputs = {
+        "start": start,
+        "end": end,
+        "types": None if event_types is None else tuple(event_types),
+    }
+    if LAYER_INPUTS[name] == ("content",):
+        inputs["content"] = content_digest(layer)
+    return (name, *(inputs[k] for k in LAYER_INPUTS[name]))
+
+
+def content_digest(gdf: gpd.GeoDataFrame) -> str:
+    """A digest of a GeoDataFrame's columns, values and geometries."""
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    for col in frame.columns:  # object columns may hold lists or dicts: hash their repr
+        if pd.api.types.is_object_dtype(frame[col]):
+            frame[col] = frame[col].map(repr)
+    values = pd.util.hash_pandas_object(frame, index=False)
+    digest = hashlib.sha1(values.to_numpy().tobytes(), usedforsecurity=False)
+    digest.update("\x1f".join(map(str, gdf.columns)).encode())
+    for wkb in gdf.geometry.to_wkb():
+        digest.update(wkb if wkb is not None else b"\x00")
+    return digest.hexdigest()

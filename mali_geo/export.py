@@ -40,13 +40,16 @@ def feature_collection(gdf: gpd.GeoDataFrame, *, layer: str | None = None) -> di
     """
     if gdf.crs is not None and not gdf.crs.equals(WGS84):
         gdf = gdf.to_crs(WGS84)
-    props = _properties(gdf.drop(columns=gdf.geometry.name))
-    features = []
-    for geom, prop in zip(gdf.geometry, props, strict=True):
-        if layer is not None:
-            prop = {"layer": layer, **prop}
-        shape = None if geom is None or geom.is_empty else _geometry(geom)
-        features.append({"type": "Feature", "properties": prop, "geometry": shape})
+    frame = gdf.drop(columns=gdf.geometry.name)
+    names = list(frame.columns)
+    columns = [_json_values(frame[col]) for col in names]
+    if layer is not None:
+        names, columns = ["layer", *names], [[layer] * len(frame), *columns]
+    rows = zip(*columns, strict=True) if names else ([] for _ in range(len(frame)))
+    features = [
+        {"type": "Feature", "properties": dict(zip(names, row, strict=True)), "geometry": shape}
+        for row, shape in zip(rows, _geometries(gdf.geometry), strict=True)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -107,24 +110,23 @@ def rfc7946_problems(collection: Mapping[str, Any]) -> list[str]:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _properties(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    columns = {}
-    for col in frame.columns:
-        columns[col] = _json_values(frame[col])
-    n = len(frame)
-    return [{col: values[i] for col, values in columns.items()} for i in range(n)]
-
-
 def _json_values(series: pd.Series) -> list[Any]:
+    """JSON-ready values of a column, vectorised by dtype (missing -> ``None``)."""
+    missing = series.isna().to_numpy(dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(series):
-        return [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in series]
-    if pd.api.types.is_bool_dtype(series) and not series.isna().any():
-        return [bool(v) for v in series]
-    if pd.api.types.is_integer_dtype(series):
-        return [None if pd.isna(v) else int(v) for v in series]
-    if pd.api.types.is_float_dtype(series):
-        return [None if pd.isna(v) else float(v) for v in series]
-    return [_json_scalar(v) for v in series]
+        values = series.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    elif pd.api.types.is_bool_dtype(series) and not missing.any():
+        return [bool(v) for v in series.to_numpy(dtype=bool)]
+    elif pd.api.types.is_integer_dtype(series):
+        values = series.to_numpy(dtype="int64", na_value=0).astype(object)
+    elif pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan).astype(object)
+    elif pd.api.types.is_string_dtype(series) and not pd.api.types.is_object_dtype(series):
+        values = series.to_numpy(dtype=object)
+    else:
+        return [_json_scalar(v) for v in series]
+    values[missing] = None
+    return values.tolist()
 
 
 def _json_scalar(value: Any) -> Any:
@@ -139,6 +141,35 @@ def _json_scalar(value: Any) -> Any:
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) else float(value)
     return value if isinstance(value, int | str | dict | list) else str(value)
+
+
+def _geometries(geoms: gpd.GeoSeries) -> list[dict[str, Any] | None]:
+    """GeoJSON geometries; points (the bulk of big layers) without a per-point shapely call."""
+    values = geoms.to_numpy()
+    empty = shapely.is_missing(values) | shapely.is_empty(values)
+    is_point = (shapely.get_type_id(values) == 0) & ~empty
+    if is_point.all():
+        return [
+            {"type": "Point", "coordinates": [round(x, POINT_PRECISION), round(y, POINT_PRECISION)]}
+            for x, y in shapely.get_coordinates(values).tolist()
+        ]
+    simple = (shapely.get_type_id(values) == 3) & (shapely.get_num_interior_rings(values) == 0)
+    if simple.all():  # e.g. grid cells: many small polygons without holes
+        return _simple_polygons(values)
+    return [None if gone else _geometry(geom) for geom, gone in zip(values, empty, strict=True)]
+
+
+def _simple_polygons(values: np.ndarray) -> list[dict[str, Any]]:
+    """What :func:`_geometry` gives for polygons without holes, with one shapely call for all."""
+    coords, index = shapely.get_coordinates(shapely.get_exterior_ring(values), return_index=True)
+    coords = np.round(coords, SHAPE_PRECISION)
+    ccw = shapely.is_ccw(shapely.linearrings(coords, indices=index))
+    bounds = np.searchsorted(index, np.arange(len(values) + 1))
+    out = []
+    for i, counter_clockwise in enumerate(ccw.tolist()):
+        ring = coords[bounds[i] : bounds[i + 1]].tolist()
+        out.append({"type": "Polygon", "coordinates": [ring if counter_clockwise else ring[::-1]]})
+    return out
 
 
 def _geometry(geom: shapely.Geometry) -> dict[str, Any]:

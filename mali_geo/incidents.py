@@ -1,14 +1,45 @@
-"""The incidents layer: incidents in a period, optionally filtered by event type."""
+"""The incidents layer: incidents in a period, optionally filtered by event type.
+
+Also their monthly counts, and their aggregation into the cells of an equal-area grid, which
+the map shows instead of single points when a view holds many incidents. Selections use
+numpy masks over whole columns; nothing loops over incidents in Python.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Collection
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from pyproj import Transformer
 
+from mali_geo.config import EQUAL_AREA_CRS, WGS84
 from mali_geo.period import Period, overlaps
+
+#: Selections of frames with at least this many rows are remembered briefly (see
+#: :func:`incidents_in_period`): below it, selecting again costs less than a millisecond.
+REMEMBER_MIN_ROWS = 20_000
+#: Side of a map grid cell in km (see :func:`incidents_grid`).
+GRID_CELL_KM = 25.0
+#: At most this many grid cells; beyond it the cells grow.
+MAX_GRID_CELLS = 1_500
+GRID_COLUMNS: tuple[str, ...] = (
+    "cell",
+    "cell_km",
+    "incidents",
+    "fatalities_low",
+    "fatalities_high",
+    "incidents_without_toll",
+    "first_date",
+    "last_date",
+    "main_event_type",
+    "event_types",
+)
 
 
 def incidents_in_period(
@@ -32,17 +63,68 @@ def incidents_in_period(
     -------
     geopandas.GeoDataFrame
         The matching rows, in their original order.
+
+    Notes
+    -----
+    The app asks for the same selection several times per rerun (layers, headline figures).
+    For frames of at least :data:`REMEMBER_MIN_ROWS` rows the last few selections are
+    remembered, keyed by the frame itself: such a frame must not be modified in place
+    afterwards (the project never modifies its data frames). Each call gets its own
+    copy-on-write copy.
     """
+    types = None if event_types is None else tuple(event_types)
+    remember = len(incidents) >= REMEMBER_MIN_ROWS
+    if remember and (rows := _recent.get(incidents, period, types)) is not None:
+        return rows.copy(deep=False)
     mask = overlaps(incidents["date_start"], incidents["date_end"], period)
-    if event_types is not None:
-        mask &= incidents["event_type"].isin(list(event_types)).to_numpy(dtype=bool)
-    return incidents[mask]
+    if types is not None:
+        mask &= incidents["event_type"].isin(list(types)).to_numpy(dtype=bool)
+    rows = _rows(incidents, mask)
+    if remember:
+        _recent.put(incidents, period, types, rows)
+    return rows.copy(deep=False) if remember else rows
 
 
 def located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Keep only the incidents that have a coordinate."""
-    has_point = ~(incidents.geometry.isna() | incidents.geometry.is_empty)
-    return incidents[has_point.to_numpy(dtype=bool)]
+    geoms = incidents.geometry.to_numpy()
+    return _rows(incidents, ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+
+
+class _RecentSelections:
+    """The last few selections of big frames, keyed by (frame, period, event types).
+
+    A frame is recognised by identity and checked through a weak reference, so a frame that
+    is gone (and whose id may be reused) never matches.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: dict[tuple, tuple[weakref.ref, gpd.GeoDataFrame]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, frame: pd.DataFrame, period: Period, types: tuple | None) -> pd.DataFrame | None:
+        """The remembered selection, or None."""
+        with self._lock:
+            item = self._items.get((id(frame), period, types))
+        return item[1] if item is not None and item[0]() is frame else None
+
+    def put(
+        self, frame: pd.DataFrame, period: Period, types: tuple | None, rows: pd.DataFrame
+    ) -> None:
+        """Remember a selection, forgetting the oldest beyond the size."""
+        with self._lock:
+            self._items[(id(frame), period, types)] = (weakref.ref(frame), rows)
+            while len(self._items) > self._size:
+                del self._items[next(iter(self._items))]
+
+
+_recent = _RecentSelections(size=4)
+
+
+def _rows(frame: gpd.GeoDataFrame, mask: np.ndarray) -> gpd.GeoDataFrame:
+    """The rows of ``mask``; a cheap copy-on-write copy when that is every row."""
+    return frame.copy(deep=False) if mask.all() else frame[mask]
 
 
 def fatality_range(low: pd.Series, high: pd.Series) -> tuple[int | None, int | None]:
@@ -91,3 +173,136 @@ def monthly_counts(incidents: gpd.GeoDataFrame, months: list[str]) -> pd.DataFra
     ordinals = pd.PeriodIndex(months, freq="M").asi8
     counts = [(np.count_nonzero((start <= m) & (end >= m))) for m in ordinals]
     return pd.DataFrame({"month": months, "incidents": counts})
+
+
+def incidents_grid(
+    incidents: gpd.GeoDataFrame,
+    *,
+    cell_km: float = GRID_CELL_KM,
+    max_cells: int = MAX_GRID_CELLS,
+) -> gpd.GeoDataFrame:
+    """Aggregate located incidents into the square cells of an equal-area grid.
+
+    The map shows this instead of one point per incident when a period holds many (see
+    :mod:`layers.incidents`); downloads and exports always keep every incident.
+
+    Parameters
+    ----------
+    incidents
+        Normalised incidents already selected for a period; rows without a coordinate are
+        left out.
+    cell_km
+        Side of a cell in km, in Africa Albers Equal Area (:data:`~mali_geo.config.EQUAL_AREA_CRS`),
+        so every cell covers the same area.
+    max_cells
+        If more cells than this hold incidents, the side doubles until they fit (this bounds
+        what the browser has to draw).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per cell with incidents, most incidents first: :data:`GRID_COLUMNS` and the
+        cell's square (a polygon in EPSG:4326). Fatalities follow :func:`fatality_range`.
+    """
+    geoms = incidents.geometry.to_numpy()
+    has_point = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not has_point.any():
+        empty = {c: pd.Series(dtype="object") for c in GRID_COLUMNS}
+        return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
+    pts = incidents if has_point.all() else incidents[has_point]
+    x, y = _to_equal_area(geoms[has_point])
+    side = cell_km * 1_000.0
+    while True:
+        col, row = np.floor(x / side).astype(np.int64), np.floor(y / side).astype(np.int64)
+        # One integer per cell (row-major within the occupied range), grouped by one sort.
+        span = int(row.max() - row.min()) + 1
+        cell = (col - col.min()) * span + (row - row.min())
+        order = np.argsort(cell, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(cell[order]) != 0])
+        if len(starts) <= max_cells:
+            break
+        side *= 2
+    keys = cell[order][starts]
+    codes = np.empty(len(cell), dtype=np.int64)
+    codes[order] = np.cumsum(np.r_[True, np.diff(cell[order]) != 0]) - 1
+    cols, rows = keys // span + col.min(), keys % span + row.min()
+    cells = _cell_figures(pts, codes, order, starts)
+    cells.insert(0, "cell", [f"{c}_{r}" for c, r in zip(cols.tolist(), rows.tolist(), strict=True)])
+    cells.insert(1, "cell_km", side / 1_000.0)
+    squares = shapely.box(cols * side, rows * side, (cols + 1) * side, (rows + 1) * side)
+    geometry = gpd.GeoSeries(squares, crs=EQUAL_AREA_CRS).to_crs(WGS84)
+    grid = gpd.GeoDataFrame(cells, geometry=geometry.to_numpy(), crs=WGS84)
+    grid = grid.sort_values(["incidents", "cell"], ascending=[False, True], kind="stable")
+    return grid.reset_index(drop=True)
+
+
+def _to_equal_area(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Projected x, y (metres) of an array of points."""
+    lonlat = shapely.get_coordinates(points)
+    return _equal_area().transform(lonlat[:, 0], lonlat[:, 1])
+
+
+@cache
+def _equal_area() -> Transformer:
+    """WGS84 lon/lat to Africa Albers Equal Area, made once (transformers are thread-safe)."""
+    return Transformer.from_crs(WGS84, EQUAL_AREA_CRS, always_xy=True)
+
+
+def _cell_figures(
+    pts: gpd.GeoDataFrame, codes: np.ndarray, order: np.ndarray, starts: np.ndarray
+) -> pd.DataFrame:
+    """Count, fatality range, dates and event types per cell code.
+
+    ``order`` sorts the rows by cell and ``starts`` says where each cell begins in it.
+    """
+    n = len(starts)
+    low = pts["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)
+    high = pts["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)
+    low_known, high_known = ~np.isnan(low), ~np.isnan(high)
+
+    def per_cell(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=n)
+
+    any_low = per_cell(low_known.astype(float)) > 0
+    all_high = per_cell((~high_known).astype(float)) == 0
+    start = pts["date_start"].to_numpy()
+    end = pts["date_end"].fillna(pts["date_start"]).to_numpy()
+    main, listed = _event_type_counts(codes, pts["event_type"], n)
+    return pd.DataFrame(
+        {
+            "incidents": np.bincount(codes, minlength=n),
+            "fatalities_low": pd.array(
+                np.where(any_low, per_cell(np.where(low_known, low, 0.0)), np.nan)
+            ).astype("Int64"),
+            "fatalities_high": pd.array(
+                np.where(all_high, per_cell(np.where(high_known, high, 0.0)), np.nan)
+            ).astype("Int64"),
+            "incidents_without_toll": per_cell((~low_known & ~high_known).astype(float)).astype(
+                "int64"
+            ),
+            "first_date": np.minimum.reduceat(start[order], starts),
+            "last_date": np.maximum.reduceat(end[order], starts),
+            "main_event_type": main,
+            "event_types": listed,
+        }
+    )
+
+
+def _event_type_counts(
+    codes: np.ndarray, types: pd.Series, n: int
+) -> tuple[list[str | None], list[str]]:
+    """Per cell: the most common event type, and "type count" pairs, most common first."""
+    type_codes, names = pd.factorize(types, sort=True)
+    names = names.tolist()  # indexing a list, not an Index, in the loop below
+    has, width = type_codes >= 0, max(len(names), 1)
+    pairs, counts = np.unique(codes[has] * width + type_codes[has], return_counts=True)
+    cells, kinds = np.divmod(pairs, width)
+    order = np.lexsort((kinds, -counts, cells))  # per cell: most common first, then by name
+    main: list[str | None] = [None] * n
+    listed: list[list[str]] = [[] for _ in range(n)]
+    triples = zip(cells[order].tolist(), kinds[order].tolist(), counts[order].tolist(), strict=True)
+    for cell, kind, count in triples:
+        if main[cell] is None:
+            main[cell] = names[kind]
+        listed[cell].append(f"{names[kind]} {count}")
+    return main, [", ".join(items) for items in listed]

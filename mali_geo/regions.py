@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from mali_geo.config import EQUAL_AREA_CRS
-from mali_geo.incidents import fatality_range
 
 REGIONS_SOURCE = "Natural Earth 1:10m admin-1 (public domain); incidents: see incidents layer"
 
@@ -40,17 +40,36 @@ def regions_with_incidents(
     """
     out = regions.copy()
     out["area_km2"] = region_areas_km2(regions).round(0).astype("int64")
-    groups = {name: g for name, g in incidents.groupby("admin1")}
-    counts, lows, highs = [], [], []
-    for name in out["name"]:
-        group = groups.get(name, incidents.iloc[0:0])
-        low, high = fatality_range(group["fatalities_low"], group["fatalities_high"])
-        counts.append(len(group))
-        lows.append(low)
-        highs.append(high)
-    out["incidents"] = counts
+    tolls = _tolls_by_region(incidents).reindex(out["name"])
+    out["incidents"] = tolls["incidents"].fillna(0).astype("int64").to_numpy()
     out["incidents_per_10000_km2"] = (out["incidents"] / out["area_km2"] * 1e4).round(2)
-    out["fatalities_low"] = pd.array(lows, dtype="Int64")
-    out["fatalities_high"] = pd.array(highs, dtype="Int64")
+    # A region without incidents has a known toll of 0 (see fatality_range).
+    none = (out["incidents"] == 0).to_numpy()
+    out["fatalities_low"] = pd.array(np.where(none, 0, tolls["low"].to_numpy()), dtype="Int64")
+    out["fatalities_high"] = pd.array(np.where(none, 0, tolls["high"].to_numpy()), dtype="Int64")
     out["source"] = REGIONS_SOURCE
     return out
+
+
+def _tolls_by_region(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Per recorded region: incident count and fatality range (as :func:`fatality_range`)."""
+    codes, names = pd.factorize(incidents["admin1"])
+    has, n = codes >= 0, len(names)
+    codes = codes[has]
+    low = incidents["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)[has]
+    high = incidents["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)[has]
+
+    def per_region(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=n)
+
+    low_known, high_known = ~np.isnan(low), ~np.isnan(high)
+    low_sum = per_region(np.where(low_known, low, 0.0))
+    high_sum = per_region(np.where(high_known, high, 0.0))
+    return pd.DataFrame(
+        {
+            "incidents": np.bincount(codes, minlength=n),
+            "low": np.where(per_region(low_known.astype(float)) > 0, low_sum, np.nan),
+            "high": np.where(per_region((~high_known).astype(float)) == 0, high_sum, np.nan),
+        },
+        index=pd.Index(names.tolist(), dtype=object),
+    )

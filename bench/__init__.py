@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic incidents and the measurements of bench/RESULTS.md."""
