@@ -67,8 +67,10 @@ def shipped() -> Dataset:
 def imported(_data: bytes, digest: str, name: str, mode: str) -> tuple[Dataset, ImportResult]:
     """Import a user's file and combine it with the shipped data (cached by content)."""
     result = import_bytes(_data, source_name=name)
-    label = f"{mode} shipped: {name} ({len(result.incidents)} imported, {digest[:8]})"
-    return settled((with_incidents(shipped(), result.incidents, mode=mode, label=label), result))
+    verb = "added to the shipped ones" if mode == "add" else "in place of the shipped ones"
+    label = f"{len(result.incidents):,} imported from {name}, {verb}"
+    ds = with_incidents(shipped(), result.incidents, mode=mode, label=label, key=digest)
+    return settled((ds, result))
 
 
 def settled(value: T) -> T:
@@ -194,7 +196,11 @@ def sidebar(ds: Dataset) -> ViewState:
     # so it is drawn anew with that value; a user's move is read from its return value.
     version = st.session_state["period_version"]
     start, end = side.select_slider(
-        "Period", options=MONTHS, value=st.session_state["period"], key=f"period_{version}"
+        "Period",
+        options=MONTHS,
+        value=st.session_state["period"],
+        key=f"period_{version}",
+        on_change=leave_story,
     )
     st.session_state["period"] = (start, end)
     side.selectbox(
@@ -207,16 +213,26 @@ def sidebar(ds: Dataset) -> ViewState:
     )
     playing = st.session_state.get("playing", False)
     side.button(
-        "⏸ Pause" if playing else "▶ Play through the months",
+        "Pause" if playing else "▶ Play through the months",
         key="play",
         on_click=toggle_play,
         help="Steps a 3-month window one month at a time.",
     )
     side.subheader("Layers")
-    shown = tuple(n for n, label in TOGGLES.items() if side.toggle(label, key=f"layer_{n}"))
+    shown = tuple(
+        n
+        for n, label in TOGGLES.items()
+        if side.toggle(label, key=f"layer_{n}", on_change=leave_story)
+    )
     all_types = event_types(ds)
     with side.expander(f"Event types ({len(st.session_state['event_types'])} of {len(all_types)})"):
-        types = st.multiselect("Event types", all_types, key="event_types", format_func=event_label)
+        types = st.multiselect(
+            "Event types",
+            all_types,
+            key="event_types",
+            format_func=event_label,
+            on_change=leave_story,
+        )
     basemap = side.radio("Basemap", BASEMAP_NAMES, key="basemap")
     side.subheader("Your data")
     side.file_uploader(
@@ -241,6 +257,12 @@ def sidebar(ds: Dataset) -> ViewState:
     return state
 
 
+def leave_story() -> None:
+    """Callback: changing a control during the story leaves it, keeping the view."""
+    if st.session_state.get("mode") == "Story":
+        st.session_state["mode"] = "Explore"
+
+
 def leave_or_enter_story() -> None:
     """Callback: entering story mode opens the current (or first) chapter."""
     if st.session_state["mode"] == "Story":
@@ -260,17 +282,17 @@ def main() -> None:
     st.caption(f"Period **{state.start} to {state.end}** · incidents: {ds.incidents_label}")
     if result is not None:
         import_report(result)
+    headline_row(ds, state)
     ch, map_col = None, st.container()
     if state_is_story():
         story_col, map_col = st.columns([2, 3], gap="medium")
         with story_col:
             ch = story_panel(shipped(), go_chapter)
-    layers = layers_for(ds, ds.incidents_label, state.start, state.end, state.event_types)
+    layers = layers_for(ds, ds.incidents_key, state.start, state.end, state.event_types)
     with map_col:
-        headline_row(ds, state)
         if layers["towns"].empty:
             st.info(legend.EMPTY_PERIOD)
-        draw_map(layers, state, ch, ds.incidents_label)
+        draw_map(layers, state, ch, ds.incidents_key)
         st.markdown(legend.legends_html(layers, state.layers), unsafe_allow_html=True)
     if "displacement" in state.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):

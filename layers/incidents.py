@@ -63,8 +63,18 @@ def event_colour(event_type: str | None) -> str:
 
 def event_label(event_type: str) -> str:
     """A readable label: ``ied_landmine`` -> "IED / landmine"."""
-    special = {"ied_landmine": "IED / landmine", "riot_protest": "Riot / protest"}
-    return special.get(event_type, event_type.replace("_", " ").capitalize())
+    special = {
+        "ied_landmine": "IED / landmine",
+        "riot_protest": "Riot / protest",
+        "coup_mutiny": "Coup / mutiny",
+    }
+    text = str(event_type)
+    return special.get(text, text.replace("_", " ").capitalize())
+
+
+def readable_types(types: object) -> str:
+    """A comma-separated list of event types, as readable labels."""
+    return ", ".join(event_label(t.strip()) for t in str(types).split(",") if t.strip())
 
 
 def is_aggregated(incidents: gpd.GeoDataFrame) -> bool:
@@ -108,7 +118,7 @@ def grid_layer(grid: gpd.GeoDataFrame) -> folium.FeatureGroup:
     gdf[TOOLTIP_FIELD] = [
         html.tooltip(
             f"{c.incidents:,} incident(s)",
-            f"{c.cell_km:g} km cell · mostly {html.text(c.main_event_type)}",
+            f"{c.cell_km:g} km cell · mostly {html.text(event_label(c.main_event_type))}",
         )
         for c in grid.itertuples()
     ]
@@ -310,7 +320,8 @@ class _PointRow(NamedTuple):
 def _point_html(row: tuple) -> tuple[str, str]:
     """Tooltip and popup of an incident, made once per distinct incident (periods overlap)."""
     i = _PointRow(*row)
-    tooltip = html.tooltip(i.place, f"{html.text(i.date_start)} · {html.text(i.event_type)}")
+    label = event_label(i.event_type)
+    tooltip = html.tooltip(i.place, f"{html.text(i.date_start)} · {html.text(label)}")
     return tooltip, _popup(i)
 
 
@@ -321,7 +332,7 @@ def _popup(i: _PointRow) -> str:
         dates += f" to {html.text(i.date_end)}"
     links = [html.link(u) for u in (i.source_url, i.source_url_2) if html.safe_url(u)]
     lines = [
-        f"{dates} ({html.text(i.date_precision)}) · {html.text(i.event_type)}",
+        f"{dates} ({html.text(i.date_precision)}) · {html.text(event_label(i.event_type))}",
         f"Region: {html.text(i.admin1)}",
         f"Actors: {html.text(i.actors)}",
         f"Fatalities: {html.fatalities(i.fatalities_low, i.fatalities_high)}",

@@ -65,8 +65,10 @@ def flows_note(flows: Flows) -> str:
             f"{r.site} ({int(r.people):,}, {r.host})" for r in flows.unplaced.itertuples()
         )
         notes.append(
-            "Not on the map: sites with no coordinate in any gazetteer (counted in the host "
-            f"country's total and in the downloads, with no geometry): {listed}."
+            "Not on the map: sites with no coordinate in the project's gazetteer "
+            "(geodata/places.csv: camps and towns were located only from cited sources, and "
+            "none was found for these); they count in the host country's total and are in the "
+            f"downloads with no geometry: {listed}."
         )
     kinds = set(flows.lines["kind"]) if not flows.lines.empty else set()
     if "idps" not in kinds:

@@ -9,7 +9,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.incidents import STYLE_FIELD, compact_geojson_group, compact_popup
+from layers.incidents import STYLE_FIELD, compact_geojson_group, compact_popup, readable_types
 from mali_geo.towns import MAX_TOWN_SOURCES
 
 NAME = "Towns with incidents"
@@ -60,15 +60,18 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def _popup(t: object) -> str:
-    # The last source line may be "and N more" (see mali_geo.towns): shown as text, no link.
-    sources = [html.link(s) for s in str(t.source).split("\n")[: MAX_TOWN_SOURCES + 1] if s]
+    # The popup links the first few sources; the downloads carry every one.
+    urls = [s for s in str(t.source).split("\n") if s]
+    sources = [html.link(s) for s in urls[:MAX_TOWN_SOURCES]]
+    if len(urls) > MAX_TOWN_SOURCES:
+        sources.append(f"and {len(urls) - MAX_TOWN_SOURCES} more (every source is in the download)")
     lines = [
         f"Region (2012): {html.text(t.admin1)}",
         f"Incidents: {html.text(t.incidents)}",
         f"Fatalities: {html.fatalities(t.fatalities_low, t.fatalities_high)}",
         f"Without a toll: {html.text(t.incidents_without_toll)}",
         f"Dates: {html.text(t.first_date)} to {html.text(t.last_date)}",
-        f"Event types: {html.text(t.event_types)}",
+        f"Event types: {html.text(readable_types(t.event_types))}",
         f"Source: {' '.join(sources) or html.MISSING}",
     ]
     return compact_popup(t.name, lines)

@@ -17,6 +17,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from mali_geo import config, load
+from mali_geo.admin import fill_admin1
 from mali_geo.bases import bases_at
 from mali_geo.displacement import Flows, displacement_flows
 from mali_geo.incidents import incidents_in_period, located
@@ -76,6 +77,8 @@ class Dataset:
     displacement: pd.DataFrame
     bases: pd.DataFrame
     incidents_label: str = "shipped incidents (geodata/incidents_mali_2012_2014.csv)"
+    #: Identifies the incidents for caches: the label plus a digest of an imported file.
+    incidents_key: str = "shipped"
 
     @cached_property
     def place_points(self) -> dict[str, Point]:
@@ -119,9 +122,17 @@ def load_dataset(geodata: str | Path = config.GEODATA_DIR) -> Dataset:
 
 
 def with_incidents(
-    dataset: Dataset, incidents: gpd.GeoDataFrame, *, mode: str, label: str
+    dataset: Dataset,
+    incidents: gpd.GeoDataFrame,
+    *,
+    mode: str,
+    label: str,
+    key: str | None = None,
 ) -> Dataset:
     """Return a dataset whose incidents are replaced by, or extended with, imported ones.
+
+    Imported incidents that name no region get the 2012 region their point falls in
+    (:func:`mali_geo.admin.fill_admin1`), so they count in the regions layer.
 
     Parameters
     ----------
@@ -133,7 +144,10 @@ def with_incidents(
         ``"replace"`` or ``"add"``.
     label
         Says where the incidents come from, shown in the app.
+    key
+        Identifies the incidents for caches (e.g. a digest of the file); defaults to the label.
     """
+    incidents = fill_admin1(incidents, dataset.regions)
     if mode == "replace":
         combined = incidents
     elif mode == "add":
@@ -142,7 +156,7 @@ def with_incidents(
     else:
         msg = f"mode must be 'add' or 'replace', not {mode!r}"
         raise ValueError(msg)
-    return replace(dataset, incidents=combined, incidents_label=label)
+    return replace(dataset, incidents=combined, incidents_label=label, incidents_key=key or label)
 
 
 def build_layers(

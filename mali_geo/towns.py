@@ -105,7 +105,7 @@ def towns_with_incidents(
         "first_date": np.minimum.reduceat(start[order], starts),
         "last_date": np.maximum.reduceat(end[order], starts),
         "event_types": _distinct_joined(codes, pts["event_type"], n, ", ", sort=True),
-        "source": _distinct_joined(codes, pts["source_url"], n, "\n", cap=True),
+        "source": _distinct_joined(codes, pts["source_url"], n, "\n"),
     }
     first_points = pts.geometry.to_numpy()[order[starts]]  # the first row of each place
     geometry = [points.get(name, g) for name, g in zip(names, first_points, strict=True)]

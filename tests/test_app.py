@@ -6,6 +6,7 @@ import pytest
 from app_helpers import map_args, map_features, metrics
 from streamlit.testing.v1 import AppTest
 
+from layers.incidents import event_label
 from mali_geo.config import PROJECT_DIR
 from mali_geo.dataset import build_layers, load_dataset
 from mali_geo.period import make_period
@@ -87,7 +88,7 @@ def test_event_type_filter_keeps_only_those_types() -> None:
     assert not at.exception
     incidents = map_features(at)["Incidents"]
     assert 0 < len(incidents) < 204
-    assert all("suicide_attack" in f["properties"]["_tooltip"] for f in incidents)
+    assert all(event_label("suicide_attack") in f["properties"]["_tooltip"] for f in incidents)
     assert metrics(at)["Incidents"] == "16"
     assert at.query_params["types"] == "suicide_attack"
 
@@ -105,7 +106,7 @@ def test_query_parameters_restore_the_view() -> None:
     layers = map_features(at)
     assert set(layers) == {"Towns with incidents", "Incidents"}
     types = {f["properties"]["_tooltip"].rsplit("· ", 1)[1] for f in layers["Incidents"]}
-    assert types <= {"battle", "air_strike"}
+    assert types <= {event_label("battle"), event_label("air_strike")}
 
 
 def test_a_link_with_no_known_layer_falls_back_to_the_defaults() -> None:

@@ -43,6 +43,12 @@ def test_launch_with_an_imported_file_replaces_the_incidents(
     assert 'href="https://example.org/test-1"' in popups
     assert "javascript:" not in popups.replace("javascript:alert(1)", "")  # shown as text only
     assert 'href="javascript' not in popups
+    # The file names no region: the points' region (Kayes) is filled in, so it counts there.
+    at.toggle(key="layer_regions").set_value(True).run()
+    kayes = next(
+        f for f in map_features(at)["Regions"] if "<b>Kayes</b>" in f["properties"]["_tooltip"]
+    )
+    assert "2 incident(s)" in kayes["properties"]["_tooltip"]
     assert INCIDENTS_PATH.read_bytes() == shipped_before
 
 

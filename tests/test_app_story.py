@@ -83,3 +83,11 @@ def test_an_unknown_chapter_is_reported() -> None:
     assert not at.exception
     assert any("myth-9" in w.value for w in at.warning)
     assert at.session_state["mode"] == "Explore"
+
+
+def test_changing_a_control_leaves_the_story_with_its_view() -> None:
+    at = open_chapter("mali-2014")
+    at.toggle(key="layer_regions").set_value(True).run()
+    assert at.session_state["mode"] == "Explore"
+    assert at.session_state["period"] == ("2013-02", "2013-12")
+    assert "chapter" not in at.query_params

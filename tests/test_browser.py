@@ -149,5 +149,5 @@ def test_play_steps_the_window_without_remounting_the_map(
     expect(end).to_have_attribute("aria-valuetext", "2012-03")  # a three-month window
     expect(start).to_have_attribute("aria-valuetext", "2012-02", timeout=10_000)
     expect(start).to_have_attribute("aria-valuetext", "2012-03", timeout=10_000)
-    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     assert page.evaluate("() => window.addedIframes") == 0
