@@ -24,8 +24,8 @@ BUILDERS: dict[str, Callable[[gpd.GeoDataFrame], folium.FeatureGroup]] = {
     "displacement": displacement_layer,
     "towns": towns_layer,
     "incidents": incidents_layer,
-    "bases": bases_layer,
     "key_events": key_events_layer,
+    "bases": bases_layer,  # on top: a base's colour (who held it) must not be covered
 }
 
 

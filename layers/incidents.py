@@ -289,7 +289,14 @@ def _class_label(low: int, high: int | None) -> str:
 
 def _point_style(feature: dict[str, Any]) -> dict[str, Any]:
     colour = EVENT_COLOURS[EVENT_TYPES[feature["properties"][STYLE_FIELD]]]
-    return {"radius": 5, "color": "#ffffff", "weight": 1, "fillColor": colour, "fillOpacity": 0.9}
+    return {
+        "radius": 5,
+        "color": "#ffffff",
+        "weight": 1,
+        "fill": True,
+        "fillColor": colour,
+        "fillOpacity": 0.9,
+    }
 
 
 def _cell_style(feature: dict[str, Any]) -> dict[str, Any]:

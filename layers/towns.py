@@ -54,6 +54,7 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
         "radius": radius,
         "color": COLOUR,
         "weight": 1.5,
+        "fill": True,
         "fillColor": COLOUR,
         "fillOpacity": 0.35,
     }
