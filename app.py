@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -64,12 +65,21 @@ def shipped() -> Dataset:
 # cache_resource, not cache_data: cache_data would pickle and copy 100,000 imported rows on
 # every rerun. The cached objects are shared between sessions and never mutated.
 @st.cache_resource(show_spinner="Importing…", max_entries=8)
-def imported(_data: bytes, digest: str, name: str, mode: str) -> tuple[Dataset, ImportResult]:
-    """Import a user's file and combine it with the shipped data (cached by content)."""
-    result = import_bytes(_data, source_name=name)
+def imported(
+    _read: Callable[[], bytes], source: str, name: str, mode: str
+) -> tuple[Dataset, ImportResult]:
+    """Import a user's file and combine it with the shipped data.
+
+    Cached per ``source`` (an upload's id, or a path with its size and modification time),
+    so a rerun neither reads nor hashes the file (20 MB at 100,000 incidents: ~40 ms).
+    """
+    data = _read()
+    digest = hashlib.sha1(data).hexdigest()  # noqa: S324 - a cache key, not security
+    result = import_bytes(data, source_name=name)
     verb = "added to the shipped ones" if mode == "add" else "in place of the shipped ones"
     label = f"{len(result.incidents):,} imported from {name}, {verb}"
-    ds = with_incidents(shipped(), result.incidents, mode=mode, label=label, key=digest)
+    key = f"{mode}:{digest}"  # the same file added or replacing gives different incidents
+    ds = with_incidents(shipped(), result.incidents, mode=mode, label=label, key=key)
     return settled((ds, result))
 
 
@@ -102,13 +112,14 @@ def active_dataset() -> tuple[Dataset, ImportResult | None]:
     upload = st.session_state.get("upload")
     try:
         if upload is not None:
-            data, name, mode = upload.getvalue(), upload.name, st.session_state.import_mode
-        elif os.environ.get(ENV_INCIDENTS):
+            mode = st.session_state.import_mode
+            return imported(upload.getvalue, f"upload {upload.file_id}", upload.name, mode)
+        if os.environ.get(ENV_INCIDENTS):
             path = Path(os.environ[ENV_INCIDENTS])
-            data, name, mode = path.read_bytes(), path.name, "replace"
-        else:
-            return shipped(), None
-        return imported(data, hashlib.sha1(data).hexdigest(), name, mode)  # noqa: S324
+            stat = path.stat()
+            source = f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
+            return imported(path.read_bytes, source, path.name, "replace")
+        return shipped(), None
     except (ImportFileError, OSError) as exc:
         st.error(f"Import failed, the map keeps the data it had: {exc}")
         return shipped(), None

@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -39,10 +40,11 @@ import textwrap
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.generate import OUT_DIR, SIZES, write_sets
 
@@ -69,6 +71,7 @@ MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 ALL_LAYERS = "regions,towns,incidents,bases,displacement,key_events,context"
 MONTHS = [f"{y}-{m:02d}" for y in (2012, 2013, 2014) for m in range(1, 13)]
 TIMEOUT_S = 900
+T = TypeVar("T")
 #: The last commit before the performance work of issue 5: the export baseline.
 BASELINE_COMMIT = "764fe781eac7ef452d3a0289ce2039b5b76a313b"
 #: Naive baseline sets measured once, server side only (one render takes minutes).
@@ -140,6 +143,7 @@ def server_side(
 
     cold, changes, sizes, default, script_runs = [], [], [], [], []
     with _environment(data.env), _script_runs() as scripts:
+        _warm_up(app)
         for _ in range(runs):
             st.cache_data.clear()
             st.cache_resource.clear()
@@ -501,7 +505,6 @@ def run(args: argparse.Namespace) -> Results:
     results.notes["started"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     results.notes["load_before"] = _loadavg()
     results.notes["import_s"] = f"{_import_seconds():.2f}"
-    _warm_up()
     with _naive_app() as naive:
         apps = [("ours", APP, datasets), ("naive", naive, naive_sets)]
         for name, app, sets in apps:
@@ -511,8 +514,14 @@ def run(args: argparse.Namespace) -> Results:
                 light = name == "naive" and data.label in NAIVE_SERVER_ONLY
                 runs, steps = (1, 1) if light else (args.runs, args.steps)
                 _log(f"{name} {data.label}: server side")
-                measured = server_side(
-                    app, data, runs=runs, steps=steps, query=query, sweep=name == "ours"
+                measured = in_fresh_process(
+                    server_side,
+                    app,
+                    data,
+                    runs=runs,
+                    steps=steps,
+                    query=query,
+                    sweep=name == "ours",
                 )
                 if light:  # minutes per render, tens of MB for the browser: server side once
                     results.notes[f"naive_{data.label}"] = "1 run, server side only"
@@ -532,11 +541,22 @@ def run(args: argparse.Namespace) -> Results:
     return results
 
 
-def _warm_up() -> None:
+def in_fresh_process(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` in a new interpreter, as a server started for one data set would.
+
+    A process that has served other data sets first is measurably slower (tens of ms per
+    rerun at 100k: a fuller heap), which is not the situation being measured.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
+def _warm_up(app: Path) -> None:
     """Import the app's libraries once, so cold starts measure the app and not the imports."""
     from streamlit.testing.v1 import AppTest
 
-    AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    AppTest.from_file(str(app), default_timeout=TIMEOUT_S).run()
 
 
 def _import_seconds() -> float:
@@ -682,9 +702,10 @@ NOTES = textwrap.dedent(
     - **Cold start**: one `AppTest.from_file("app.py").run()` with `MALI_GEO_INCIDENTS` set
       to the data set, after `st.cache_data.clear()` and `st.cache_resource.clear()`: loading
       and validating the shipped files, importing the incident file (about 1.7 s of the 100k
-      figure), building every layer, rendering the map and the rest of the page. Python's
-      library imports are done once before (a fresh interpreter takes {import_s} s to import
-      streamlit, streamlit-folium, folium, geopandas, altair and pyproj).
+      figure), building every layer, rendering the map and the rest of the page. Each data
+      set is measured in its own fresh Python process (as a server started with that file),
+      after one warm-up run for the library imports (a fresh interpreter takes {import_s} s to
+      import streamlit, streamlit-folium, folium, geopandas, altair and pyproj).
     - **Period change, server side**: AppTest reruns after moving the period's start one
       month on, from the whole range, {steps} times per run: every period is new to the caches.
       Every data layer is on, the incidents included (the default view leaves them off). The

@@ -29,7 +29,7 @@ TOWN_COLUMNS: tuple[str, ...] = (
     "event_types",
     "source",
 )
-#: At most this many source URLs per town (each incident keeps all of its own).
+#: A town's popup links at most this many of its sources (the exports keep them all).
 MAX_TOWN_SOURCES = 5
 #: Up to this many (place, value) combinations are counted in a table rather than by sorting.
 _DENSE_PAIRS = 2_000_000
@@ -82,8 +82,7 @@ def towns_with_incidents(
         Columns :data:`TOWN_COLUMNS` + geometry, sorted by incident count (most first), then
         name. ``fatalities_low`` sums the known low figures (missing if none is known);
         ``fatalities_high`` is missing as soon as one incident has no high figure. ``source``
-        lists the incidents' distinct source URLs, one per line, in order of appearance: at
-        most :data:`MAX_TOWN_SOURCES`, then a line "and N more".
+        lists the incidents' distinct source URLs, one per line, in order of appearance.
     """
     keep = _has_point(incidents) & incidents["place"].notna().to_numpy(dtype=bool)
     if not keep.any():
@@ -159,12 +158,11 @@ def _most_common(codes: np.ndarray, values: pd.Series, n: int) -> list[str | Non
 
 
 def _distinct_joined(
-    codes: np.ndarray, values: pd.Series, n: int, sep: str, *, sort: bool = False, cap: bool = False
+    codes: np.ndarray, values: pd.Series, n: int, sep: str, *, sort: bool = False
 ) -> list[str]:
     """The distinct non-missing values per place code, joined with ``sep``.
 
-    In order of appearance, or sorted; with ``cap``, at most :data:`MAX_TOWN_SOURCES` values
-    and a last item "and N more".
+    In order of appearance, or sorted.
     """
     value_codes, uniques = pd.factorize(values, sort=sort)
     width = max(len(uniques), 1)
@@ -178,8 +176,6 @@ def _distinct_joined(
     names = uniques.tolist()
     for place, value in zip(*np.divmod(pairs, width), strict=True):
         grouped[place].append(names[value])
-    if cap:
-        grouped = [_capped(items) for items in grouped]
     return [sep.join(items) for items in grouped]
 
 
@@ -198,8 +194,3 @@ def _pair_counts(
         pairs = np.flatnonzero(counts)
         return pairs, counts[pairs]
     return np.unique(keys, return_counts=True)
-
-
-def _capped(items: list[str]) -> list[str]:
-    extra = len(items) - MAX_TOWN_SOURCES
-    return items if extra <= 0 else [*items[:MAX_TOWN_SOURCES], f"and {extra} more"]
