@@ -9,7 +9,7 @@ the same file.
 Usage::
 
     python -m bench.generate            # 1k, 10k and 100k rows into bench/out/
-    python -m bench.generate --rows 5000 --out /tmp/x
+    python -m bench.generate --rows 5000 --out bench/out/x
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The benchmark of bench/RESULTS.md, in one command.
 
-    /work/venv/bin/python -m bench.run          # from the project root; about 15 minutes
+    python -m bench.run          # from the project root, in the venv; about 20 minutes
 
 It generates the synthetic incidents (bench/generate.py), then measures, for the shipped data
 and 1k, 10k and 100k synthetic incidents, each several times (median reported):
@@ -614,7 +614,7 @@ def report(results: Results, datasets: Sequence[str], args: argparse.Namespace) 
         "# Benchmark results (issue 5)",
         "",
         f"Measured {results.notes['started']} to {results.notes['finished']} (UTC) by "
-        "`/work/venv/bin/python -m bench.run` "
+        "`python -m bench.run` "
         f"({args.runs} runs of everything, {args.steps} period changes per run; medians).",
         "",
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM, Linux "
