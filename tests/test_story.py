@@ -261,12 +261,14 @@ def test_check_contract(chapter_id: str, check: Callable, dataset: Dataset) -> N
     assert result.claim
     assert result.claimed
     assert result.method
+    if result.verdict in ("no data", "as stated (not checkable here)"):
+        assert story.NO_DATA in result.method
     if result.computed is None:
         assert result.verdict in ("no data", "as stated (not checkable here)")
         assert result.value is None
-        assert story.NO_DATA in result.method
     else:
-        assert result.verdict not in ("no data", "as stated (not checkable here)")
+        # A figure shown beside an "as stated" verdict is context, never a check.
+        assert result.verdict != "no data"
         assert isinstance(result.value, float)
         assert result.sources
     assert check.claim.summary
@@ -345,6 +347,30 @@ def test_suicide_attacks_2013_against_csv(dataset: Dataset) -> None:
     assert result.value == len(expected)
     for place, n in Counter(r["place"] for r in expected).items():
         assert f"{place} {n}" in result.computed
+    # "Sporadic": at most 2 a month on average and at least 3 months without one (claims.toml).
+    quiet = 12 - len({r["date_start"][:7] for r in expected})
+    assert f"none in {quiet} of 12 months" in result.computed
+    sporadic = len(expected) / 12 <= 2 and quiet >= 3
+    assert result.verdict == (
+        "agrees" if expected and sporadic else "partly agrees" if expected else "differs"
+    )
+    assert "at most 2 a month on average and none in at least 3 months" in result.method
+
+
+def test_suicide_attacks_every_month_are_not_sporadic(dataset: Dataset) -> None:
+    incidents = dataset.incidents.copy()
+    year = incidents["date_start"].dt.year == 2013
+    incidents.loc[year, "event_type"] = "suicide_attack"
+    result = story.check("suicide_attacks_2013")(replace(dataset, incidents=incidents))
+    assert result.verdict == "partly agrees"
+    none = story.check("suicide_attacks_2013")(
+        replace(
+            dataset,
+            incidents=dataset.incidents[dataset.incidents["event_type"] != "suicide_attack"],
+        )
+    )
+    assert none.verdict == "differs"
+    assert none.value == 0
 
 
 def test_mnla_maa_clashes_against_csv(dataset: Dataset) -> None:
@@ -538,9 +564,20 @@ def test_troop_corroboration_is_the_one_found() -> None:
 def test_incidents_2012_north_vs_rest_against_csv(dataset: Dataset) -> None:
     year = incidents_between("2012-01-01", "2012-12-31")
     north = sum(r["admin1_2012"] in NORTH for r in year)
+    census = census_by_region()
+    pop_north = sum(census[r] for r in NORTH)
+    pop_rest = sum(census.values()) - pop_north
+    ratio = (north / pop_north) / ((len(year) - north) / pop_rest)
     result = story.check("incidents_2012_north_vs_rest")(dataset)
-    assert result.value == pytest.approx(100 * north / len(year), abs=0.01)
+    assert result.value == pytest.approx(ratio, abs=0.01)
     assert result.computed.startswith(f"{north} of {len(year)} incidents")
+    assert f"({ratio:.1f} times)" in result.computed
+    # Judged on rates per head, not on the media sample's share (claims.toml: 10 and 3).
+    assert result.verdict == (
+        "agrees" if ratio >= 10 else "partly agrees" if ratio >= 3 else "differs"
+    )
+    assert "illustration only" in result.method
+    assert "at least 10 times the rest's agrees, at least 3 times partly" in result.method
 
 
 def test_occupiers_against_csv(dataset: Dataset) -> None:
@@ -564,6 +601,33 @@ def test_aqim_kidnappings_against_csv(dataset: Dataset) -> None:
     result = story.check("aqim_kidnappings")(dataset)
     assert result.value == len(aqim)
     assert result.computed.startswith(f"{len(aqim)} of {len(kidnappings)} kidnappings")
+    # The claim is about ransom income, which no file holds: the count is context only.
+    assert result.verdict == "as stated (not checkable here)"
+    assert "ransom" in result.method
+    assert "context" in result.computed
+
+
+def test_red_berets_disappearance_against_csv(dataset: Dataset) -> None:
+    found = [
+        r
+        for r in incidents_between("2012-01-01", "2012-12-31")
+        if r["event_type"] == "violence_against_civilians"
+        and "Red Beret" in r["actors"]
+        and "disappear" in r["summary"].lower()
+    ]
+    assert [r["incident_id"] for r in found] == ["MLI-3016"]
+    (row,) = found
+    result = story.check("red_berets_disappearance")(dataset)
+    assert result.value == float(row["date_start"].replace("-", ""))
+    assert result.computed.startswith(f"{row['date_start']} at {row['place']}: 21 soldiers")
+    in_april = row["date_start"].startswith("2012-04")
+    counted = int(row["fatalities_low"]) <= 23 <= int(row["fatalities_high"])
+    assert result.verdict == (
+        "agrees" if in_april and counted else "partly agrees" if in_april or counted else "differs"
+    )
+    assert result.verdict == "differs"  # 2 May 2012 and 21 bodies, not April and 23
+    assert "start in 2012-04" in result.method
+    assert "holds 23" in result.method
 
 
 def test_recapture_in_four_weeks_against_csv(dataset: Dataset) -> None:
