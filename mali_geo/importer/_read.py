@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Final
@@ -42,19 +44,34 @@ def check_size(size: int, max_bytes: int, name: str) -> None:
 
 
 def read_path(path: Path, max_bytes: int) -> bytes:
-    """Read a file's bytes after checking its size.
+    """Read a regular file's bytes, at most ``max_bytes``.
+
+    A directory, a device (``/dev/zero`` never ends) or a FIFO (reading waits for a writer)
+    is refused before anything is read: the file is opened without blocking and checked.
 
     Raises
     ------
     ImportFileError
-        The file is too large or cannot be opened; the message starts with its name.
+        The file is not a regular file, is too large or cannot be opened; the message starts
+        with its name.
     """
     try:
-        check_size(path.stat().st_size, max_bytes, path.name)
-        return path.read_bytes()
+        kind = _kind(os.stat(path).st_mode)  # before opening: opening a FIFO can block
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as file:
+                info = os.fstat(file.fileno())
+                kind = _kind(info.st_mode)  # the path may have been swapped meanwhile
+                if kind is None:
+                    check_size(info.st_size, max_bytes, path.name)
+                    data = file.read(max_bytes + 1)
+                    check_size(len(data), max_bytes, path.name)  # it grew while read
+                    return data
     except OSError as exc:
         msg = f"{path.name}: cannot read the file ({exc.strerror or exc})"
         raise ImportFileError(msg) from None
+    msg = f"{path.name}: cannot read {kind}, only a regular file"
+    raise ImportFileError(msg)
 
 
 def decode(data: bytes) -> str:
@@ -124,6 +141,20 @@ def size_text(size: int) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _kind(mode: int) -> str | None:
+    """What a file is when it is not a regular file (``None`` when it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _decode_8bit(data: bytes) -> str:

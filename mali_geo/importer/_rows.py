@@ -1,10 +1,12 @@
 """Row rules: parse dates, coordinates and fatalities, and give each bad row its reason.
 
-Rows are rejected, first matching reason wins, with reasons starting ``bad date:``, ``missing
-coordinate``, ``non-numeric coordinate:``, ``outside study area:`` (``outside study area:
-latitude and longitude look swapped`` when swapping them would fit), ``negative fatalities``,
-``bad fatalities:`` (not a whole number, or low above high) and ``duplicate id: <id> (first
-seen on line N)`` (checked among otherwise valid rows; the later row is rejected).
+Rows are rejected, first matching reason wins, with reasons starting ``bad date:`` (missing,
+not a date, before 1900-01-01 or more than a year from today, an end before the start or more
+than 366 days after it), ``missing coordinate``, ``non-numeric coordinate:``, ``outside study
+area:`` (``outside study area: latitude and longitude look swapped`` when swapping them would
+fit), ``negative fatalities``, ``bad fatalities:`` (not a whole number, or low above high) and
+``duplicate id: <id> (first seen on line N)`` (checked among otherwise valid rows; the later
+row is rejected).
 
 Dates are read as ``2013-01-31`` (a time part is ignored), ``31 January 2013`` or
 ``31-Jan-13`` (two-digit years: 00–68 → 20xx, 69–99 → 19xx), English or French month names.
@@ -55,7 +57,11 @@ NUMBER: Final = re.compile(
 )
 _DECIMAL_COMMA: Final = r"\s*[+-]?[0-9]*,[0-9]+\s*"
 _MISSING_TOKENS: Final = ("", "na", "n/a", "nan", "null", "none", "-")
-_NAT: Final = np.datetime64("NaT", "ns")
+_NAT: Final = np.datetime64("NaT", "D")
+#: The earliest date a row may have; the latest is a year from the day of the import.
+EARLIEST_DATE: Final = dt.date(1900, 1, 1)
+#: The longest an incident may last, from its start to its end date.
+MAX_SPAN_DAYS: Final = 366
 _PREVIEW: Final = 60
 
 
@@ -116,8 +122,11 @@ def row_problems(rows: pd.DataFrame, values: Values, line: np.ndarray) -> np.nda
 
 
 def _date_checks(rows: pd.DataFrame, values: Values) -> list[_Check]:
-    """Missing, unreadable or impossible dates, and an end before the start."""
+    """Missing, unreadable, impossible or implausible dates, and implausible spans."""
     start, end = rows["date_start"], rows["date_end"]
+    earliest = np.datetime64(EARLIEST_DATE, "D")
+    latest = np.datetime64(_a_year_after(dt.date.today()), "D")
+    after = f"is after {latest} (a year from today)"
     return [
         _Check(_blank(start), "bad date: missing"),
         _Check(
@@ -128,8 +137,25 @@ def _date_checks(rows: pd.DataFrame, values: Values) -> list[_Check]:
             _each(lambda v: f"bad date: end {_show(v)} is not a date", end),
         ),
         _Check(
+            values.start < earliest,
+            _each(lambda v: f"bad date: {_show(v)} is before {EARLIEST_DATE}", start),
+        ),
+        _Check(values.start > latest, _each(lambda v: f"bad date: {_show(v)} {after}", start)),
+        _Check(values.end > latest, _each(lambda v: f"bad date: end {_show(v)} {after}", end)),
+        _Check(
             values.end < values.start,
             _each(lambda s, e: f"bad date: end {_show(e)} is before start {_show(s)}", start, end),
+        ),
+        _Check(
+            values.end - values.start > np.timedelta64(MAX_SPAN_DAYS, "D"),
+            _each(
+                lambda s, e: (
+                    f"bad date: end {_show(e)} is more than {MAX_SPAN_DAYS} days "
+                    f"after start {_show(s)}"
+                ),
+                start,
+                end,
+            ),
         ),
     ]
 
@@ -226,7 +252,7 @@ def _each(
 
 def _parse_dates(values: pd.Series) -> np.ndarray:
     """Parse ``2013-01-31``, ``31 January 2013`` and ``31-Jan-13``; NaT where impossible."""
-    return per_unique(values, _parse_date, "datetime64[ns]")
+    return per_unique(values, _parse_date, "datetime64[D]")
 
 
 def _parse_date(text: str) -> np.datetime64:
@@ -242,12 +268,18 @@ def _parse_date(text: str) -> np.datetime64:
     year = int(parts["y"])
     if len(parts["y"]) == 2:
         year += 2000 if year < 69 else 1900
-    if not 1900 <= year <= 2100:
-        return _NAT
-    try:
-        return np.datetime64(dt.date(year, month, int(parts["d"])), "ns")
+    try:  # any year: one outside the plausible range gets its own reason
+        return np.datetime64(dt.date(year, month, int(parts["d"])), "D")
     except ValueError:
         return _NAT
+
+
+def _a_year_after(day: dt.date) -> dt.date:
+    """The same day a year later (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -296,8 +328,8 @@ def _num(value: float) -> str:
 def typed(rows: pd.DataFrame, values: Values, ok: np.ndarray) -> pd.DataFrame:
     """Keep the valid rows, with parsed values in place of their text."""
     out = rows.loc[ok].reset_index(drop=True)
-    out["date_start"] = values.start[ok]
-    out["date_end"] = values.end[ok]
+    out["date_start"] = values.start[ok].astype("datetime64[ns]")
+    out["date_end"] = values.end[ok].astype("datetime64[ns]")
     out["lat"] = values.lat[ok]
     out["lon"] = values.lon[ok]
     out["fatalities_low"] = pd.Series(values.low[ok]).astype("Int64")
