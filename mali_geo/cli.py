@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from mali_geo import config
-from mali_geo.dataset import LAYERS, Dataset, build_layers, load_dataset, with_incidents
+from mali_geo.dataset import (
+    LAYERS,
+    Dataset,
+    ImportMode,
+    build_layers,
+    load_dataset,
+    with_incidents,
+)
 from mali_geo.errors import MaliGeoError, PeriodError, UsageError
 from mali_geo.export import write_layers
 from mali_geo.period import full_period, make_period
@@ -141,4 +148,6 @@ def _dataset(incidents: Path | None) -> Dataset:
 
     result = import_file(incidents)
     print(result.summary(), file=sys.stderr)
-    return with_incidents(dataset, result.incidents, mode="replace", label=str(incidents.name))
+    return with_incidents(
+        dataset, result.incidents, mode=ImportMode.REPLACE, label=str(incidents.name)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
@@ -121,11 +122,18 @@ def load_dataset(geodata: str | Path = config.GEODATA_DIR) -> Dataset:
     )
 
 
+class ImportMode(StrEnum):
+    """How imported incidents join the shipped ones."""
+
+    ADD = "add"
+    REPLACE = "replace"
+
+
 def with_incidents(
     dataset: Dataset,
     incidents: gpd.GeoDataFrame,
     *,
-    mode: str,
+    mode: ImportMode | str,
     label: str,
     key: str | None = None,
 ) -> Dataset:
@@ -141,21 +149,27 @@ def with_incidents(
     incidents
         Normalised incidents from :mod:`mali_geo.importer`.
     mode
-        ``"replace"`` or ``"add"``.
+        :attr:`ImportMode.REPLACE` or :attr:`ImportMode.ADD` (or their text, ``"replace"`` or
+        ``"add"``, as a widget gives it).
+
+    Raises
+    ------
+    ValueError
+        ``mode`` is neither.
     label
         Says where the incidents come from, shown in the app.
     key
         Identifies the incidents for caches (e.g. a digest of the file); defaults to the label.
     """
-    incidents = fill_admin1(incidents, dataset.regions)
-    if mode == "replace":
-        combined = incidents
-    elif mode == "add":
-        combined = pd.concat([dataset.incidents, incidents], ignore_index=True)
-        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=config.WGS84)
-    else:
+    if mode not in tuple(ImportMode):
         msg = f"mode must be 'add' or 'replace', not {mode!r}"
         raise ValueError(msg)
+    incidents = fill_admin1(incidents, dataset.regions)
+    if ImportMode(mode) is ImportMode.REPLACE:
+        combined = incidents
+    else:
+        combined = pd.concat([dataset.incidents, incidents], ignore_index=True)
+        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=config.WGS84)
     return replace(dataset, incidents=combined, incidents_label=label, incidents_key=key or label)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
@@ -126,7 +127,8 @@ def _json_values(series: pd.Series) -> list[Any]:
     else:
         return [_json_scalar(v) for v in series]
     values[missing] = None
-    return values.tolist()
+    out: list[Any] = values.tolist()
+    return out
 
 
 def _json_scalar(value: Any) -> Any:
@@ -155,7 +157,7 @@ def _geometries(geoms: gpd.GeoSeries) -> list[dict[str, Any] | None]:
         ]
     simple = (shapely.get_type_id(values) == 3) & (shapely.get_num_interior_rings(values) == 0)
     if simple.all():  # e.g. grid cells: many small polygons without holes
-        return _simple_polygons(values)
+        return [*_simple_polygons(values)]
     return [None if gone else _geometry(geom) for geom, gone in zip(values, empty, strict=True)]
 
 
@@ -163,7 +165,7 @@ def _simple_polygons(values: np.ndarray) -> list[dict[str, Any]]:
     """What :func:`_geometry` gives for polygons without holes, with one shapely call for all."""
     coords, index = shapely.get_coordinates(shapely.get_exterior_ring(values), return_index=True)
     coords = np.round(coords, SHAPE_PRECISION)
-    ccw = shapely.is_ccw(shapely.linearrings(coords, indices=index))
+    ccw = np.asarray(shapely.is_ccw(shapely.linearrings(coords, indices=index)), dtype=bool)
     bounds = np.searchsorted(index, np.arange(len(values) + 1))
     out = []
     for i, counter_clockwise in enumerate(ccw.tolist()):
@@ -172,16 +174,17 @@ def _simple_polygons(values: np.ndarray) -> list[dict[str, Any]]:
     return out
 
 
-def _geometry(geom: shapely.Geometry) -> dict[str, Any]:
-    if geom.geom_type == "Point":
+def _geometry(geom: BaseGeometry) -> dict[str, Any]:
+    if isinstance(geom, shapely.Point):
         x, y = round(geom.x, POINT_PRECISION), round(geom.y, POINT_PRECISION)
         return {"type": "Point", "coordinates": [x, y]}
-    geom = shapely.transform(geom, lambda xy: np.round(xy, SHAPE_PRECISION))
-    if geom.geom_type == "Polygon":
-        geom = orient(geom, sign=1.0)
-    elif geom.geom_type == "MultiPolygon":
-        geom = shapely.MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
-    return json.loads(json.dumps(mapping(geom)))
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, SHAPE_PRECISION))
+    if isinstance(rounded, shapely.Polygon):
+        rounded = orient(rounded, sign=1.0)
+    elif isinstance(rounded, shapely.MultiPolygon):
+        rounded = shapely.MultiPolygon([orient(p, sign=1.0) for p in rounded.geoms])
+    out: dict[str, Any] = json.loads(json.dumps(mapping(rounded)))
+    return out
 
 
 def _feature_problems(feature: Mapping[str, Any]) -> list[str]:

@@ -18,10 +18,12 @@ UI_MODULES = ("streamlit", "streamlit_folium", "folium", "branca")
 
 
 def _modules(package: Path) -> list[str]:
-    """Every importable module of a package (``__main__`` runs the CLI, so it is left out)."""
-    names = [package.name]
-    names += [f"{package.name}.{p.stem}" for p in sorted(package.glob("*.py"))]
-    return [n for n in names if not n.endswith(("__init__", "__main__"))]
+    """Every importable module of a package and its subpackages, ``__main__`` left out."""
+    names = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return [n for n in names if not n.endswith("__main__")]
 
 
 def _imported_roots(path: Path) -> set[tuple[str, int]]:
@@ -66,11 +68,15 @@ def _loaded_ui_modules(modules: list[str]) -> list[str]:
 
 def test_importing_every_mali_geo_module_loads_no_ui_library() -> None:
     modules = _modules(PACKAGE_DIR)
-    assert {"mali_geo.cli", "mali_geo.dataset", "mali_geo.summary", "mali_geo.view"} <= set(modules)
+    expected = {"mali_geo.cli", "mali_geo.dataset", "mali_geo.summary", "mali_geo.view"}
+    assert expected | {"mali_geo.importer"} <= set(modules)
+    assert "mali_geo.importer.formats.acled" in modules
     assert _loaded_ui_modules(modules) == []
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE_DIR.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE_DIR.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE_DIR).as_posix()
+)
 def test_mali_geo_source_has_no_ui_import(path: Path) -> None:
     bad = sorted((name, line) for name, line in _imported_roots(path) if name in UI_MODULES)
     assert bad == [], f"{path.name} imports {bad}"

@@ -1,0 +1,225 @@
+"""Import users' incident files (ACLED, UCDP GED, plain CSV, GeoJSON) into the incident schema.
+
+Every data row of a file ends up either in :attr:`ImportResult.incidents` (normalised with
+:func:`mali_geo.schema.incidents_gdf`) or in :attr:`ImportResult.rejected` with its line number,
+a reason and its raw text, so ``len(incidents) + len(rejected) == read`` always holds. A file
+that cannot be read as a table at all raises :class:`~mali_geo.errors.ImportFileError`.
+
+The import runs by stage, one module each:
+
+- reading (:mod:`._read`): size limit, refusal of binary files, the encoding (UTF-8 with or
+  without BOM, UTF-16 with BOM, Windows-1252 or Latin-1) and the delimiter (comma, semicolon
+  or tab; Excel's ``sep=`` line is honoured);
+- the table (:mod:`._table`): delimited text or a GeoJSON FeatureCollection as columns of
+  text. A row with the wrong number of fields, a quoted field left open at the end of the
+  file, or text after a closing quote is a ``malformed row:``; its ``line`` is where the
+  record starts and ``raw`` holds all the lines it spans. Blank lines are not rows;
+- the format (:mod:`.formats`): detected from the content, never from the file name, each
+  format's detection next to its mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`
+  (:mod:`.formats.acled`, :mod:`.formats.ucdp`, :mod:`.formats.plain`,
+  :mod:`.formats.geojson`; the README has the mapping as a table);
+- the row rules (:mod:`._rows`): dates, coordinates, fatalities and duplicate ids, each bad
+  row rejected with the first reason that applies.
+
+Admin1 names are mapped to the 2012 regions (Kayes, Koulikoro, Sikasso, Ségou, Mopti,
+Tombouctou, Gao, Kidal, Bamako) when they match ignoring accents, case and words such as
+"region"/"district" (Timbuktu → Tombouctou, Ménaka → Gao, Taoudénit → Tombouctou); any other
+name is kept as given. A text that should be a URL but is not an http(s) URL (for instance
+``javascript:…``) is kept as text in ``source_title`` and never as ``source_url``. Text fields
+are kept verbatim: escaping is the renderer's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from mali_geo import export
+from mali_geo.config import POINT_PRECISION
+from mali_geo.errors import ImportFileError
+from mali_geo.importer import _read, _rows, _table, formats
+from mali_geo.importer._read import MAX_IMPORT_BYTES
+from mali_geo.importer.formats import Format
+from mali_geo.importer.formats.geojson import is_json
+from mali_geo.importer.formats.ucdp import GED_COLUMNS
+from mali_geo.schema import incidents_gdf
+
+__all__ = [
+    "GED_COLUMNS",
+    "MAX_IMPORT_BYTES",
+    "REJECTED_COLUMNS",
+    "Format",
+    "ImportResult",
+    "import_bytes",
+    "import_file",
+    "write_import",
+]
+
+#: Columns of :attr:`ImportResult.rejected`.
+REJECTED_COLUMNS: Final[tuple[str, ...]] = ("line", "reason", "raw")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import accepted and rejected.
+
+    Attributes
+    ----------
+    incidents
+        Accepted rows, normalised with :func:`mali_geo.schema.incidents_gdf`.
+    rejected
+        Columns ``line`` (1-based line of the row in the file, or feature index + 1 for
+        GeoJSON), ``reason`` and ``raw`` (the row as text), in line order.
+    read
+        Data rows read (header and blank lines excluded).
+    format
+        The format detected (a :class:`Format`, equal to its text value such as ``"acled"``).
+    source_name
+        The file name the user gave.
+    """
+
+    incidents: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    read: int
+    format: Format
+    source_name: str
+
+    def summary(self) -> str:
+        """Say how many rows were read, accepted and rejected."""
+        accepted, rejected = len(self.incidents), len(self.rejected)
+        return f"read {self.read}, accepted {accepted}, rejected {rejected}"
+
+
+def import_bytes(
+    data: bytes, *, source_name: str, max_bytes: int = MAX_IMPORT_BYTES
+) -> ImportResult:
+    """Import an incident file given as bytes.
+
+    Parameters
+    ----------
+    data
+        The file's content.
+    source_name
+        The file name the user gave (kept in the result; never used to guess the format).
+    max_bytes
+        Largest accepted size.
+
+    Returns
+    -------
+    ImportResult
+        Accepted incidents and rejected rows.
+
+    Raises
+    ------
+    ImportFileError
+        The file is empty, binary, too large, not a table, or has no usable columns; the
+        one-line message starts with ``source_name``. An unexpected failure inside the
+        importer is also reported this way ("internal error ..."), with the original
+        exception as ``__cause__``, so a user's file never crashes the caller.
+    """
+    _read.check_size(len(data), max_bytes, source_name)
+    try:
+        return _import_text(_read.decode(data), source_name)
+    except ImportFileError as exc:
+        msg = f"{source_name}: {exc}"
+        raise ImportFileError(msg) from None
+    except Exception as exc:  # a user's file must never crash the caller: report, keep the cause
+        msg = f"{source_name}: cannot import the file (internal error {type(exc).__name__})"
+        raise ImportFileError(msg) from exc
+
+
+def import_file(path: str | Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> ImportResult:
+    """Import an incident file from disk.
+
+    Parameters
+    ----------
+    path
+        The file; its name becomes :attr:`ImportResult.source_name`.
+    max_bytes
+        Largest accepted size, checked before reading.
+
+    Returns
+    -------
+    ImportResult
+        What :func:`import_bytes` gives for the file's content.
+
+    Raises
+    ------
+    ImportFileError
+        The file cannot be opened, or :func:`import_bytes` refuses it.
+    """
+    path = Path(path)
+    data = _read.read_path(path, max_bytes)
+    return import_bytes(data, source_name=path.name, max_bytes=max_bytes)
+
+
+def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write accepted incidents as GeoJSON and rejected rows as CSV.
+
+    Parameters
+    ----------
+    result
+        An import's result.
+    out_dir
+        Folder to write ``incidents.geojson`` (RFC 7946, written by :mod:`mali_geo.export`)
+        and ``rejected.csv`` (line, reason, raw) into; created if needed.
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        The GeoJSON path and the CSV path.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    geojson_path = out / "incidents.geojson"
+    csv_path = out / "rejected.csv"
+    # lat/lon properties carry the precision of the point they describe
+    incidents = result.incidents.round({"lat": POINT_PRECISION, "lon": POINT_PRECISION})
+    text = export.dumps(export.feature_collection(incidents))
+    geojson_path.write_text(text, encoding="utf-8")
+    result.rejected.loc[:, list(REJECTED_COLUMNS)].to_csv(
+        csv_path, index=False, encoding="utf-8", lineterminator="\n"
+    )
+    return geojson_path, csv_path
+
+
+def _import_text(text: str, source_name: str) -> ImportResult:
+    """Read decoded text as a table, map it onto the schema and check every row."""
+    if is_json(text):
+        table = _table.read_geojson(text.lstrip())
+        spec = formats.for_geojson(frozenset(table.columns), len(table.line))
+    else:
+        table = _table.read_csv(text, formats.implied_header)
+        spec = formats.for_table(frozenset(table.columns))
+    rows = spec.to_candidates(table.get, table.line)
+    values = _rows.parse_values(rows)
+    reasons = _rows.row_problems(rows, values, table.line)
+    ok = np.array([reason is None for reason in reasons], dtype=bool)
+    incidents = incidents_gdf(_rows.typed(rows, values, ok))
+    return ImportResult(
+        incidents, _rejected(table, reasons, ok), _read_count(table), spec.format, source_name
+    )
+
+
+def _rejected(table: _table.Table, reasons: np.ndarray, ok: np.ndarray) -> pd.DataFrame:
+    """Malformed records and rows that broke a rule, in line order."""
+    bad = np.flatnonzero(~ok)
+    rejected = pd.DataFrame(
+        {
+            "line": [m.line for m in table.malformed] + table.line[bad].tolist(),
+            "reason": [m.reason for m in table.malformed] + reasons[bad].tolist(),
+            "raw": [m.raw for m in table.malformed] + [table.raw(int(i)) for i in bad],
+        }
+    )
+    rejected = rejected.astype({"line": "int64", "reason": "str", "raw": "str"})
+    return rejected.sort_values("line", kind="stable", ignore_index=True)
+
+
+def _read_count(table: _table.Table) -> int:
+    """Data rows read: rows plus malformed records."""
+    return len(table.line) + len(table.malformed)

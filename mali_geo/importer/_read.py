@@ -1,0 +1,180 @@
+"""Reading stage: bytes to text (size limit, binary refusal, encoding) and the delimiter."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import stat
+import unicodedata
+from pathlib import Path
+from typing import Final
+
+from mali_geo.errors import ImportFileError
+
+#: Largest file :func:`mali_geo.importer.import_bytes` accepts.
+MAX_IMPORT_BYTES: Final[int] = 50 * 1024 * 1024
+
+DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t")
+
+_BINARY_SIGNATURES: Final[tuple[tuple[bytes, str], ...]] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook? save it as CSV)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (an .xls workbook? save it as CSV)"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+_SEP_HINT: Final = re.compile(r"sep=([,;\t|])\s*")
+
+
+def check_size(size: int, max_bytes: int, name: str) -> None:
+    """Refuse a file over the size limit, naming both sizes.
+
+    Raises
+    ------
+    ImportFileError
+        ``size`` is above ``max_bytes``.
+    """
+    if size > max_bytes:
+        msg = f"{name}: file too large ({size_text(size)}); the limit is {size_text(max_bytes)}"
+        raise ImportFileError(msg)
+
+
+def read_path(path: Path, max_bytes: int) -> bytes:
+    """Read a regular file's bytes, at most ``max_bytes``.
+
+    A directory, a device (``/dev/zero`` never ends) or a FIFO (reading waits for a writer)
+    is refused before anything is read: the file is opened without blocking and checked.
+
+    Raises
+    ------
+    ImportFileError
+        The file is not a regular file, is too large or cannot be opened; the message starts
+        with its name.
+    """
+    try:
+        kind = _kind(os.stat(path).st_mode)  # before opening: opening a FIFO can block
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as file:
+                info = os.fstat(file.fileno())
+                kind = _kind(info.st_mode)  # the path may have been swapped meanwhile
+                if kind is None:
+                    check_size(info.st_size, max_bytes, path.name)
+                    data = file.read(max_bytes + 1)
+                    check_size(len(data), max_bytes, path.name)  # it grew while read
+                    return data
+    except OSError as exc:
+        msg = f"{path.name}: cannot read the file ({exc.strerror or exc})"
+        raise ImportFileError(msg) from None
+    msg = f"{path.name}: cannot read {kind}, only a regular file"
+    raise ImportFileError(msg)
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes as text, refusing empty and binary content.
+
+    UTF-16 needs its byte order mark; otherwise UTF-8 (with or without BOM), else
+    Windows-1252, else Latin-1.
+    """
+    unmarked = data.removeprefix(b"\xef\xbb\xbf").removeprefix(b"\xff\xfe")
+    if not unmarked.removeprefix(b"\xfe\xff").strip(b" \t\r\n\x00"):
+        raise ImportFileError("empty file")
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            msg = f"not a table: binary file ({kind})"
+            raise ImportFileError(msg)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError("not a table: binary file (invalid UTF-16 text)") from None
+    elif b"\x00" in data:
+        raise ImportFileError("not a table: binary file (contains NUL bytes)")
+    else:
+        text = _decode_8bit(data)
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise ImportFileError("empty file")
+    if "\x00" in text or _control_share(text[:65536]) > 0.01:
+        raise ImportFileError("not a table: binary file (control characters)")
+    return text
+
+
+def header_position(lines: list[str]) -> tuple[int, str]:
+    """Find the first line of the table and its delimiter (honouring Excel's ``sep=``).
+
+    Raises
+    ------
+    ImportFileError
+        Nothing but blank lines, or no delimiter splits the first line.
+    """
+    first = first_content_line(lines)
+    if first is None:
+        raise ImportFileError("empty file")
+    hint = _SEP_HINT.fullmatch(lines[first])
+    if hint:
+        first = first_content_line(lines, first + 1)
+        delimiter: str | None = hint.group(1)
+    else:
+        delimiter = _sniff_delimiter(lines[first])
+    if first is None or delimiter is None:
+        msg = "not a table: no comma, semicolon or tab separated columns on the first line"
+        raise ImportFileError(msg)
+    return first, delimiter
+
+
+def first_content_line(lines: list[str], start: int = 0) -> int | None:
+    """Index of the first non-blank line at or after ``start``."""
+    return next((i for i in range(start, len(lines)) if lines[i].strip()), None)
+
+
+def size_text(size: int) -> str:
+    """Write a byte count as ``50 MB`` or ``1,234 bytes``."""
+    mib = 1024 * 1024
+    if size >= mib:
+        return f"{size / mib:.1f}".removesuffix(".0") + " MB"
+    return f"{size:,} bytes"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _kind(mode: int) -> str | None:
+    """What a file is when it is not a regular file (``None`` when it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _decode_8bit(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _control_share(text: str) -> float:
+    """Share of control characters other than tab, newlines and form feed."""
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    return controls / max(len(text), 1)
+
+
+def _sniff_delimiter(line: str) -> str | None:
+    """Pick the delimiter that splits the header line into the most fields."""
+    counts = {d: len(next(csv.reader([line], delimiter=d), [])) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 1 else None
