@@ -19,10 +19,12 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "lat",
     "lon",
     "coord_source",
+    "location_precision",
     "event_type",
     "actors",
     "fatalities_low",
     "fatalities_high",
+    "toll_included_in",
     "summary",
     "source_title",
     "source_url",
@@ -42,7 +44,12 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "source_url",
     "quote",
     "source_url_2",
+    "toll_included_in",
 )
+
+#: ACLED-like location precision: 1 the named place, 2 near a place or between two places,
+#: 3 only the region or massif known.
+LOCATION_PRECISIONS: tuple[int, ...] = (1, 2, 3)
 
 #: The project's event types (see geodata/README.md for their meaning).
 EVENT_TYPES: tuple[str, ...] = (
@@ -84,7 +91,8 @@ def in_study_area(lon: pd.Series | np.ndarray, lat: pd.Series | np.ndarray) -> n
 def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     """Turn a frame with :data:`INCIDENT_COLUMNS` into a normalised incidents GeoDataFrame.
 
-    Dates become ``datetime64``, fatalities nullable integers (missing stays missing),
+    Dates become ``datetime64``, fatalities and ``location_precision`` nullable integers
+    (missing stays missing),
     text columns strings or missing, and rows without a coordinate get an empty geometry.
 
     Parameters
@@ -107,7 +115,7 @@ def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     out["date_end"] = pd.to_datetime(out["date_end"]).astype("datetime64[ns]")
     out["lat"] = pd.to_numeric(out["lat"]).astype(float)
     out["lon"] = pd.to_numeric(out["lon"]).astype(float)
-    for col in ("fatalities_low", "fatalities_high"):
+    for col in ("fatalities_low", "fatalities_high", "location_precision"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     has_xy = out["lat"].notna() & out["lon"].notna()
     geometry = gpd.points_from_xy(out["lon"].where(has_xy), out["lat"].where(has_xy))
