@@ -172,7 +172,7 @@ def test_load_displacement_gives_one_integer_figure_per_row() -> None:
 
 def test_load_bases_gives_seven_bases_sorted_by_date_and_all_cited() -> None:
     bases = load.load_bases()
-    assert len(bases) == 26
+    assert len(bases) == 36
     assert bases["base_id"].nunique() == 7
     for _, group in bases.groupby("base_id"):
         assert group["date"].is_monotonic_increasing
