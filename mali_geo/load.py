@@ -19,10 +19,13 @@ from pyproj import CRS
 
 from mali_geo import config
 from mali_geo.errors import DataError
-from mali_geo.schema import INCIDENT_COLUMNS, LOCATION_PRECISIONS, in_study_area, incidents_gdf
-
-#: Incident columns a file may lack; they are then loaded as empty.
-OPTIONAL_INCIDENT_COLUMNS: tuple[str, ...] = ("location_precision", "toll_included_in")
+from mali_geo.schema import (
+    INCIDENT_COLUMNS,
+    LOCATION_PRECISIONS,
+    OPTIONAL_INCIDENT_COLUMNS,
+    in_study_area,
+    incidents_gdf,
+)
 
 REGION_NAMES: tuple[str, ...] = (
     "Kayes",

@@ -47,6 +47,9 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "toll_included_in",
 )
 
+#: Columns a frame may lack (files and frames written before they existed); they become empty.
+OPTIONAL_INCIDENT_COLUMNS: tuple[str, ...] = ("location_precision", "toll_included_in")
+
 #: ACLED-like location precision: 1 the named place, 2 near a place or between two places,
 #: 3 only the region or massif known.
 LOCATION_PRECISIONS: tuple[int, ...] = (1, 2, 3)
@@ -98,7 +101,8 @@ def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     Parameters
     ----------
     frame
-        Must hold every column of :data:`INCIDENT_COLUMNS`; values already validated.
+        Must hold every column of :data:`INCIDENT_COLUMNS` except, optionally, those of
+        :data:`OPTIONAL_INCIDENT_COLUMNS`; values already validated.
 
     Returns
     -------
@@ -108,7 +112,10 @@ def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     out = pd.DataFrame(index=range(len(frame)))
     src = frame.reset_index(drop=True)
     for col in INCIDENT_COLUMNS:
-        out[col] = src[col]
+        if col in OPTIONAL_INCIDENT_COLUMNS and col not in src.columns:
+            out[col] = pd.NA
+        else:
+            out[col] = src[col]
     for col in TEXT_COLUMNS:
         out[col] = out[col].astype("string")
     out["date_start"] = pd.to_datetime(out["date_start"]).astype("datetime64[ns]")
