@@ -188,6 +188,14 @@ def test_quotes_are_not_cut_mid_word(incidents: gpd.GeoDataFrame) -> None:
     assert cut == []
 
 
+def test_quotes_and_summaries_stay_short(incidents: gpd.GeoDataFrame) -> None:
+    # Quotes are short verbatim extracts and summaries one sentence (provenance rule: 200 chars).
+    too_long = incidents[
+        incidents["quote"].str.len().gt(200) | incidents["summary"].str.len().gt(200)
+    ]
+    assert too_long["incident_id"].tolist() == []
+
+
 # --- toll links ---------------------------------------------------------------------------------
 
 
