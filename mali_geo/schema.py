@@ -95,8 +95,8 @@ def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     """Turn a frame with :data:`INCIDENT_COLUMNS` into a normalised incidents GeoDataFrame.
 
     Dates become ``datetime64``, fatalities and ``location_precision`` nullable integers
-    (missing stays missing),
-    text columns strings or missing, and rows without a coordinate get an empty geometry.
+    (missing stays missing), text columns strings or missing, and rows without a coordinate get
+    an empty geometry.
 
     Parameters
     ----------
