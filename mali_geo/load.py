@@ -19,7 +19,13 @@ from pyproj import CRS
 
 from mali_geo import config
 from mali_geo.errors import DataError
-from mali_geo.schema import INCIDENT_COLUMNS, in_study_area, incidents_gdf
+from mali_geo.schema import (
+    INCIDENT_COLUMNS,
+    LOCATION_PRECISIONS,
+    OPTIONAL_INCIDENT_COLUMNS,
+    in_study_area,
+    incidents_gdf,
+)
 
 REGION_NAMES: tuple[str, ...] = (
     "Kayes",
@@ -99,10 +105,21 @@ def load_incidents(path: str | Path = config.INCIDENTS_PATH) -> gpd.GeoDataFrame
     -------
     geopandas.GeoDataFrame
         The normalised incident schema (:data:`mali_geo.schema.INCIDENT_COLUMNS`); incidents
-        without a coordinate have an empty geometry.
+        without a coordinate have an empty geometry. ``location_precision`` is 1, 2 or 3 on
+        every row with a coordinate; ``toll_included_in`` names the incident whose toll already
+        counts this row's. Files without these two columns (written before they existed)
+        load with both empty.
     """
-    required = tuple("admin1_2012" if c == "admin1" else c for c in INCIDENT_COLUMNS)
+    required = tuple(
+        "admin1_2012" if c == "admin1" else c
+        for c in INCIDENT_COLUMNS
+        if c not in OPTIONAL_INCIDENT_COLUMNS
+    )
     frame = _read_table(path, required).rename(columns={"admin1_2012": "admin1"})
+    has_precision = "location_precision" in frame.columns
+    for col in OPTIONAL_INCIDENT_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = pd.Series(pd.NA, index=frame.index, dtype="object")
     _check_unique(frame, "incident_id", path)
     for col in ("date_start", "date_end"):
         frame[col] = _parse_dates(frame[col], col, path)
@@ -111,6 +128,9 @@ def load_incidents(path: str | Path = config.INCIDENTS_PATH) -> gpd.GeoDataFrame
     for col in ("fatalities_low", "fatalities_high"):
         frame[col] = _parse_counts(frame[col], col, path, allow_missing=True)
     _check_required_text(frame, ("incident_id", "place", "event_type", "source_url"), path)
+    if has_precision:
+        _check_precision(frame, path)
+    _check_toll_links(frame, path)
     return incidents_gdf(frame)
 
 
@@ -358,6 +378,50 @@ def _check_order(frame: pd.DataFrame, path: str | Path) -> None:
         i = int(np.flatnonzero(reversed_)[0])
         msg = f"{Path(path).name}: row {_line(i, path)}: date_end is before date_start"
         raise DataError(msg)
+
+
+def _check_precision(frame: pd.DataFrame, path: str | Path) -> None:
+    """Precision is 1, 2 or 3; it may be missing only where the coordinate is."""
+    text = frame["location_precision"]
+    allowed = [str(p) for p in LOCATION_PRECISIONS]
+    invalid = text.notna() & ~text.isin(allowed)
+    missing = text.isna() & frame["lat"].notna()
+    if invalid.any() or missing.any():
+        i = int(np.flatnonzero(invalid | missing)[0])
+        problem = (
+            f"location_precision {text.iloc[i]!r} is not one of {', '.join(allowed)}"
+            if invalid.iloc[i]
+            else "location_precision is empty but the row has a coordinate"
+        )
+        msg = f"{Path(path).name}: row {_line(i, path)}: {problem}"
+        raise DataError(msg)
+
+
+def _check_toll_links(frame: pd.DataFrame, path: str | Path) -> None:
+    """Every ``toll_included_in`` names another existing incident, and the links form no cycle."""
+    links: dict[str, str | None] = {
+        str(k): (None if pd.isna(v) else str(v))
+        for k, v in zip(frame["incident_id"], frame["toll_included_in"], strict=True)
+    }
+    for i, (start, target) in enumerate(links.items()):
+        if target is not None and (target not in links or target == start):
+            msg = (
+                f"{Path(path).name}: row {_line(i, path)}: toll_included_in {target!r} "
+                "does not name another incident of the file"
+            )
+            raise DataError(msg)
+    for i, start in enumerate(links):
+        chain, target = [start], links[start]
+        while target is not None:
+            if target in chain:
+                cycle = " -> ".join([*chain[chain.index(target) :], target])
+                msg = (
+                    f"{Path(path).name}: row {_line(i, path)}: toll_included_in links form "
+                    f"a cycle ({cycle})"
+                )
+                raise DataError(msg)
+            chain.append(target)
+            target = links[target]
 
 
 def _check_required_text(frame: pd.DataFrame, cols: Iterable[str], path: str | Path) -> None:

@@ -19,10 +19,12 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "lat",
     "lon",
     "coord_source",
+    "location_precision",
     "event_type",
     "actors",
     "fatalities_low",
     "fatalities_high",
+    "toll_included_in",
     "summary",
     "source_title",
     "source_url",
@@ -42,7 +44,15 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "source_url",
     "quote",
     "source_url_2",
+    "toll_included_in",
 )
+
+#: Columns a frame may lack (files and frames written before they existed); they become empty.
+OPTIONAL_INCIDENT_COLUMNS: tuple[str, ...] = ("location_precision", "toll_included_in")
+
+#: ACLED-like location precision: 1 the named place, 2 near a place or between two places,
+#: 3 only the region or massif known.
+LOCATION_PRECISIONS: tuple[int, ...] = (1, 2, 3)
 
 #: The project's event types (see geodata/README.md for their meaning).
 EVENT_TYPES: tuple[str, ...] = (
@@ -84,13 +94,15 @@ def in_study_area(lon: pd.Series | np.ndarray, lat: pd.Series | np.ndarray) -> n
 def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     """Turn a frame with :data:`INCIDENT_COLUMNS` into a normalised incidents GeoDataFrame.
 
-    Dates become ``datetime64``, fatalities nullable integers (missing stays missing),
-    text columns strings or missing, and rows without a coordinate get an empty geometry.
+    Dates become ``datetime64``, fatalities and ``location_precision`` nullable integers
+    (missing stays missing), text columns strings or missing, and rows without a coordinate get
+    an empty geometry.
 
     Parameters
     ----------
     frame
-        Must hold every column of :data:`INCIDENT_COLUMNS`; values already validated.
+        Must hold every column of :data:`INCIDENT_COLUMNS` except, optionally, those of
+        :data:`OPTIONAL_INCIDENT_COLUMNS`; values already validated.
 
     Returns
     -------
@@ -100,14 +112,17 @@ def incidents_gdf(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     out = pd.DataFrame(index=range(len(frame)))
     src = frame.reset_index(drop=True)
     for col in INCIDENT_COLUMNS:
-        out[col] = src[col]
+        if col in OPTIONAL_INCIDENT_COLUMNS and col not in src.columns:
+            out[col] = pd.NA
+        else:
+            out[col] = src[col]
     for col in TEXT_COLUMNS:
         out[col] = out[col].astype("string")
     out["date_start"] = pd.to_datetime(out["date_start"]).astype("datetime64[ns]")
     out["date_end"] = pd.to_datetime(out["date_end"]).astype("datetime64[ns]")
     out["lat"] = pd.to_numeric(out["lat"]).astype(float)
     out["lon"] = pd.to_numeric(out["lon"]).astype(float)
-    for col in ("fatalities_low", "fatalities_high"):
+    for col in ("fatalities_low", "fatalities_high", "location_precision"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     has_xy = out["lat"].notna() & out["lon"].notna()
     geometry = gpd.points_from_xy(out["lon"].where(has_xy), out["lat"].where(has_xy))

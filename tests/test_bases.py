@@ -3,7 +3,8 @@
 Expectations come from geodata/bases.csv (one row per dated holding state):
 Diabali: Malian army 2012-09-08, Islamist armed groups 2013-01-14, French and Malian forces
 2013-01-21. Sévaré: Malian army 2013-01-10, French and Malian forces 2013-01-11. Ifoghas: AQIM
-2012-01-01, contested 2013-02-18, French and Chadian forces 2013-03-03.
+2012-01-01, contested 2013-02-18, French and Chadian forces 2013-03-03, contested again from
+2014-03-04 (jihadists back in the Ametettai valley) and during operation Tudelle (2014-10-28).
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ def test_sevare_changes_hands_in_january_2013(bases: pd.DataFrame, places: pd.Da
         ("2013-01", "AQIM"),
         ("2013-02", "contested"),
         ("2013-03", "French and Chadian forces"),
-        ("2014-12", "French and Chadian forces"),
+        ("2014-02", "French and Chadian forces"),
+        ("2014-03", "contested"),
+        ("2014-12", "contested (French operation Tudelle)"),
     ],
 )
 def test_ifoghas_holder_follows_the_dated_rows(

@@ -104,25 +104,28 @@ def test_load_places_keeps_the_two_camps_without_coordinate_as_missing() -> None
     assert (sevare["lat"], sevare["lon"]) == (14.517357, -4.09441)
 
 
-def test_load_incidents_gives_257_incidents_in_the_normalised_schema() -> None:
+def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
     incidents = load.load_incidents()
     raw = _raw_csv("incidents_mali_2012_2014.csv")
     assert list(incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert _is_wgs84(incidents.crs)
     assert incidents["incident_id"].tolist() == raw["incident_id"].tolist()
-    assert len(incidents) == 257
+    assert len(incidents) == 359
     assert str(incidents["date_start"].dtype) == "datetime64[ns]"
     assert str(incidents["date_end"].dtype) == "datetime64[ns]"
     assert str(incidents["fatalities_low"].dtype) == "Int64"
     assert str(incidents["fatalities_high"].dtype) == "Int64"
+    assert str(incidents["location_precision"].dtype) == "Int64"
+    assert set(incidents["location_precision"].dropna()) <= {1, 2, 3}
+    assert str(incidents["toll_included_in"].dtype) == "string"
     # The recorded 2012 region is kept under the schema's name.
     assert incidents["admin1"].tolist() == raw["admin1_2012"].tolist()
 
 
-def test_load_incidents_leaves_the_53_without_coordinate_unplaced() -> None:
+def test_load_incidents_leaves_the_82_without_coordinate_unplaced() -> None:
     incidents = load.load_incidents()
     no_point = incidents.geometry.isna() | incidents.geometry.is_empty
-    assert int(no_point.sum()) == 53
+    assert int(no_point.sum()) == 82
     assert incidents.loc[no_point.to_numpy(), "lat"].isna().all()
     placed = incidents[~no_point.to_numpy()]
     assert (placed.geometry.x == placed["lon"]).all()
@@ -169,7 +172,7 @@ def test_load_displacement_gives_one_integer_figure_per_row() -> None:
 
 def test_load_bases_gives_seven_bases_sorted_by_date_and_all_cited() -> None:
     bases = load.load_bases()
-    assert len(bases) == 26
+    assert len(bases) == 36
     assert bases["base_id"].nunique() == 7
     for _, group in bases.groupby("base_id"):
         assert group["date"].is_monotonic_increasing
@@ -189,6 +192,17 @@ def test_load_incidents_on_the_small_fixture() -> None:
     assert by_id.loc["FX-06"].geometry is None
     assert pd.isna(by_id.loc["FX-04", "fatalities_high"])
     assert by_id.loc["FX-09", "fatalities_low"] == 0
+    # The fixture predates the two columns: both load as empty.
+    assert incidents["location_precision"].isna().all()
+    assert incidents["toll_included_in"].isna().all()
+
+
+def test_load_incidents_keeps_the_toll_links_of_contained_incidents() -> None:
+    by_id = load.load_incidents().set_index("incident_id")
+    # Lt Boiteux's death and the 7 executed soldiers are inside the Konna battle toll.
+    assert by_id.loc["MLI-0043", "toll_included_in"] == "MLI-0040"
+    assert by_id.loc["MLI-2002", "toll_included_in"] == "MLI-0040"
+    assert pd.isna(by_id.loc["MLI-0040", "toll_included_in"])
 
 
 # --- broken fixtures -----------------------------------------------------------------------
@@ -210,6 +224,18 @@ BROKEN_CASES: list[tuple[Loader, str, tuple[str, ...]]] = [
     (load.load_incidents, "incidents_duplicate_id.csv", ("row 3", "duplicate", "FX-01")),
     (load.load_incidents, "incidents_bad_fatalities.csv", ("row 2", "fatalities_low", "about 11")),
     (load.load_incidents, "incidents_missing_source_url.csv", ("row 2", "source_url", "empty")),
+    (load.load_incidents, "incidents_bad_precision.csv", ("row 3", "location_precision", "'4'")),
+    (
+        load.load_incidents,
+        "incidents_precision_missing.csv",
+        ("row 3", "location_precision is empty", "coordinate"),
+    ),
+    (load.load_incidents, "incidents_toll_link_unknown.csv", ("row 3", "FX-09", "another")),
+    (
+        load.load_incidents,
+        "incidents_toll_link_cycle.csv",
+        ("row 2", "cycle", "FX-01 -> FX-03 -> FX-02 -> FX-01"),
+    ),
     (load.load_places, "places_missing_column.csv", ("missing column", "license")),
     (load.load_places, "places_coordinate_out_of_range.csv", ("row 3", "201.40921", "outside")),
     (load.load_places, "places_half_coordinate.csv", ("row 4", "coordinate incomplete")),
