@@ -17,19 +17,13 @@ from layers import legend
 from layers.assets import ensure_static_assets
 from layers.basemap import BASEMAPS, base_map
 from layers.context import context_layer
-from layers.groups import drawn_layers, map_group
+from layers.drawing import drawn_layers, legends_html, map_group
 from layers.highlight import highlight_layer
 from layers.incidents import event_label
 from mali_geo import config, story
+from mali_geo.catalogue import SPECS, Layer, View, build_layers
 from mali_geo.context import simplified
-from mali_geo.dataset import (
-    Dataset,
-    build_layers,
-    flows_for,
-    layer_key,
-    load_dataset,
-    with_incidents,
-)
+from mali_geo.dataset import Dataset, flows_for, load_dataset, with_incidents
 from mali_geo.errors import ImportFileError
 from mali_geo.importer import MAX_IMPORT_BYTES, ImportResult, import_bytes
 from mali_geo.period import Period, month_range
@@ -304,7 +298,7 @@ def main() -> None:
         if layers["towns"].empty:
             st.info(legend.EMPTY_PERIOD)
         draw_map(layers, state, ch, ds.incidents_key)
-        st.markdown(legend.legends_html(layers, state.layers), unsafe_allow_html=True)
+        st.markdown(legends_html(layers, state.layers), unsafe_allow_html=True)
     if "displacement" in state.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
             st.caption(legend.flows_note(flows_for(ds, state.period)))
@@ -321,10 +315,12 @@ def draw_map(layers: dict, state: ViewState, ch: story.Chapter | None, data_key:
     moves). st_folium would render the whole map again on every rerun.
     """
     base = rendered_base(state.basemap, "context" in state.layers)
-    view = {"start": state.start, "end": state.end, "event_types": state.event_types}
+    view = View(state.start, state.end, state.event_types)
     parts = [
-        rendered_layer(layers[name], data_key, name, i, layer_key(name, layers[name], **view))
-        for i, name in enumerate(drawn_layers(layers, state.layers))
+        rendered_layer(
+            layers[layer], data_key, layer, i, SPECS[layer].cache_key(layers[layer], view)
+        )
+        for i, layer in enumerate(drawn_layers(layers, state.layers))
     ]
     if ch is not None:
         parts.append(rendered_highlight(ch.id, len(parts)))
@@ -342,10 +338,10 @@ def rendered_base(basemap: str, context: bool) -> RenderedMap:
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def rendered_layer(
-    _gdf: gpd.GeoDataFrame, data_key: str, name: str, position: int, key: tuple
+    _gdf: gpd.GeoDataFrame, data_key: str, layer: Layer, position: int, key: tuple
 ) -> RenderedGroups:
     """One data layer rendered at its position on the map, once per content (``key``)."""
-    return render_group(map_group(name, _gdf), position)
+    return render_group(map_group(layer, _gdf), position)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -1,12 +1,8 @@
-"""Texts around the map: legends, notes and the sources, as safe HTML or Markdown."""
+"""Texts around the map: notes, captions and the sources, as safe HTML or Markdown."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-
-import geopandas as gpd
-
-from layers import bases, displacement, html, incidents, regions, towns
+from layers import html
 from mali_geo.displacement import Flows
 
 EMPTY_PERIOD = (
@@ -34,27 +30,6 @@ def fatality_text(low: int | None, high: int | None) -> str:
     """The fatality range as a short headline figure: "≥ 1,180", "12–30", "not reported"."""
     text = html.fatalities(low, high)
     return text.replace("at least ", "≥ ").replace("up to ", "≤ ")
-
-
-def legends_html(layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str]) -> str:
-    """The legends of the visible layers, side by side."""
-    parts = []
-    if "regions" in visible:
-        parts.append(regions.legend_html())
-    if "towns" in visible:
-        parts.append(towns.legend_html())
-    if "incidents" in visible and "incidents" in layers:
-        shown = layers["incidents"]  # located incidents only (build_layers' incident_points)
-        if len(shown) > incidents.MAX_POINTS:  # as incidents.is_aggregated
-            parts.append(incidents.grid_legend_html(len(shown)))
-        else:
-            parts.append(incidents.legend_html(sorted(shown["event_type"].dropna().unique())))
-    if "bases" in visible:
-        parts.append(bases.legend_html())
-    if "displacement" in visible:
-        parts.append(displacement.legend_html())
-    cells = "".join(f'<div style="flex:1 1 260px;font-size:13px">{p}</div>' for p in parts)
-    return f'<div class="legends" style="display:flex;flex-wrap:wrap;gap:12px">{cells}</div>'
 
 
 def flows_note(flows: Flows) -> str:

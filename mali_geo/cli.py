@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from mali_geo import config
-from mali_geo.dataset import LAYERS, Dataset, build_layers, load_dataset, with_incidents
+from mali_geo.catalogue import LAYERS, build_layers
+from mali_geo.dataset import Dataset, load_dataset, with_incidents
 from mali_geo.errors import MaliGeoError, PeriodError, UsageError
 from mali_geo.export import write_layers
 from mali_geo.period import full_period, make_period

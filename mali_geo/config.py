@@ -46,3 +46,9 @@ ATTRIBUTION = (
     "IOM DTM, CMP, IDMC (cited per figure). "
     "Incidents, key events and bases: compiled from public reports, source linked per feature."
 )
+
+#: Armed groups as named in the bases' ``held_by`` (a holder naming one is an armed group).
+ARMED_GROUPS: tuple[str, ...] = ("MNLA", "Ansar Dine", "AQIM", "MUJAO", "Islamist")
+
+#: Where UNHCR's figures can be looked up (the data came via UNHCR's ``refugees`` R package).
+UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"

@@ -1,13 +1,11 @@
-"""The whole dataset, and the layers for a period: the one place the app and CLI both call.
+"""The whole dataset, loaded and validated, and the per-dataset results the layers reuse.
 
-What the app offers for download is exactly what ``python -m mali_geo export`` writes, because
-both go through :func:`build_layers` and :mod:`mali_geo.export`.
+The layers themselves are built by :func:`mali_geo.catalogue.build_layers`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -20,28 +18,9 @@ from mali_geo import config, load
 from mali_geo.admin import fill_admin1
 from mali_geo.bases import bases_at
 from mali_geo.displacement import Flows, displacement_flows
-from mali_geo.incidents import incidents_in_period, located
-from mali_geo.key_events import key_events_in_period, key_events_points
+from mali_geo.incidents import located
 from mali_geo.period import Period
-from mali_geo.regions import regions_with_incidents
-from mali_geo.towns import town_points, towns_with_incidents
-
-#: Layer names, in drawing order (bottom to top) and file names (``<layer>.geojson``).
-LAYERS: tuple[str, ...] = ("regions", "displacement", "towns", "incidents", "bases", "key_events")
-#: What each layer depends on besides the data: ``start``/``end`` (months of the period),
-#: ``types`` (the event-type filter), or ``content`` (the layer is small and seldom changes
-#: from one period to the next: key it by a digest of its content). Bases and flows are as of
-#: the period's end only, so a cache keyed on these keeps them when only the start moves
-#: (see :func:`layer_key`).
-LAYER_INPUTS: dict[str, tuple[str, ...]] = {
-    "regions": ("start", "end", "types"),
-    "displacement": ("end",),
-    "towns": ("start", "end", "types"),
-    "incidents": ("start", "end", "types"),
-    "bases": ("end",),
-    "key_events": ("content",),
-}
-
+from mali_geo.towns import town_points
 
 INCIDENT_EXPORT_COLUMNS: tuple[str, ...] = (
     "incident_id",
@@ -159,47 +138,6 @@ def with_incidents(
     return replace(dataset, incidents=combined, incidents_label=label, incidents_key=key or label)
 
 
-def build_layers(
-    dataset: Dataset,
-    period: Period,
-    *,
-    layers: Sequence[str] = LAYERS,
-    event_types: Collection[str] | None = None,
-) -> dict[str, gpd.GeoDataFrame]:
-    """Build the requested layers for a period.
-
-    Parameters
-    ----------
-    dataset
-        From :func:`load_dataset`.
-    period
-        The months to show.
-    layers
-        Names from :data:`LAYERS`; the result keeps this order.
-    event_types
-        Restrict incidents (and so towns and regions) to these types; ``None`` keeps all.
-
-    Returns
-    -------
-    dict
-        Layer name -> GeoDataFrame in EPSG:4326.
-    """
-    unknown = [name for name in layers if name not in LAYERS]
-    if unknown:
-        msg = f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}"
-        raise ValueError(msg)
-    selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
-    builders = {
-        "regions": lambda: regions_with_incidents(dataset.regions, selected),
-        "towns": lambda: towns_with_incidents(selected, points=dataset.place_points),
-        "incidents": lambda: incident_points(selected),
-        "bases": lambda: _bases_at_end(dataset, period),
-        "displacement": lambda: flows_for(dataset, period).lines,
-        "key_events": lambda: key_events_points(key_events_in_period(dataset.key_events, period)),
-    }
-    return {name: builders[name]() for name in layers}
-
-
 def flows_for(dataset: Dataset, period: Period) -> Flows:
     """Displacement flows (and the sites that could not be placed) as of the period's end.
 
@@ -214,7 +152,7 @@ def flows_for(dataset: Dataset, period: Period) -> Flows:
     return Flows(flows.lines.copy(), flows.unplaced.copy())
 
 
-def _bases_at_end(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
+def bases_at_end(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
     """:func:`bases_at` for the period's last month, computed once per dataset and month."""
     key = ("bases", period.end)
     if key not in dataset._as_of_end:
@@ -226,40 +164,6 @@ def incident_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The incidents that have a coordinate, with the exported columns only."""
     pts = located(incidents)
     return pts[[*INCIDENT_EXPORT_COLUMNS, "geometry"]].reset_index(drop=True)
-
-
-def layer_key(
-    name: str,
-    layer: gpd.GeoDataFrame,
-    *,
-    start: str,
-    end: str,
-    event_types: Collection[str] | None = None,
-) -> tuple:
-    """A cache key for a built layer: equal keys mean equal content (for one dataset).
-
-    Parameters
-    ----------
-    name
-        A name from :data:`LAYERS`.
-    layer
-        The layer, from :func:`build_layers`.
-    start, end, event_types
-        The view it was built for.
-
-    Returns
-    -------
-    tuple
-        The layer's name and what it depends on (:data:`LAYER_INPUTS`).
-    """
-    inputs = {
-        "start": start,
-        "end": end,
-        "types": None if event_types is None else tuple(event_types),
-    }
-    if LAYER_INPUTS[name] == ("content",):
-        inputs["content"] = content_digest(layer)
-    return (name, *(inputs[k] for k in LAYER_INPUTS[name]))
 
 
 def content_digest(gdf: gpd.GeoDataFrame) -> str:

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, Point
 
-from mali_geo.config import EQUAL_AREA_CRS, NORTHERN_REGIONS, WGS84
+from mali_geo.config import EQUAL_AREA_CRS, NORTHERN_REGIONS, UNHCR_URL, WGS84
 from mali_geo.period import Period
 
 #: Neighbouring countries (in the study area) whose UNHCR figures are drawn as flows.
@@ -54,8 +54,6 @@ FLOW_COLUMNS: tuple[str, ...] = (
     "source_ref",
     "source_url",
 )
-#: Where UNHCR's figures can be looked up (the data came via UNHCR's ``refugees`` R package).
-UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"
 
 
 @dataclass(frozen=True)

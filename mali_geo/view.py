@@ -11,27 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from mali_geo.catalogue import MENU, SPECS
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.errors import PeriodError
 from mali_geo.period import Period, make_period, month_range
 
-#: Layer toggles, in the order shown: key -> label.
+#: The context layers (countries, Niger river, lakes): the offline basemap, toggled like a layer.
+CONTEXT = "context"
+#: Layer toggles, in the order shown: key -> label (the data layers, then the context).
 TOGGLES: dict[str, str] = {
-    "regions": "Regions (shaded by incidents)",
-    "towns": "Towns with incidents",
-    "incidents": "Incidents (by event type)",
-    "bases": "Bases (who held them)",
-    "displacement": "Displacement flows",
-    "key_events": "Key events",
-    "context": "Context (countries, Niger river, lakes)",
+    **{layer.value: SPECS[layer].label for layer in MENU},
+    CONTEXT: "Context (countries, Niger river, lakes)",
 }
 DEFAULT_LAYERS: tuple[str, ...] = (
-    "regions",
-    "towns",
-    "bases",
-    "displacement",
-    "key_events",
-    "context",
+    *(layer.value for layer in MENU if SPECS[layer].default_on),
+    CONTEXT,
 )
 
 #: The briefing's phases: label -> (first month, last month).
@@ -87,14 +81,14 @@ def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> V
     layers = DEFAULT_LAYERS
     if "layers" in params:
         asked = [x for x in params["layers"].split(",") if x]
-        known = tuple(x for x in TOGGLES if x in asked and x != "context")
+        known = tuple(x for x in TOGGLES if x in asked and x != CONTEXT)
         problems.extend(f"unknown layer ignored: {x}" for x in asked if x not in TOGGLES)
         if known or not asked:
-            layers = (*known, "context")
+            layers = (*known, CONTEXT)
         else:
             problems.append("no known layer in the link: showing the default layers")
-    if params.get("context") == "0":
-        layers = tuple(x for x in layers if x != "context")
+    if params.get(CONTEXT) == "0":
+        layers = tuple(x for x in layers if x != CONTEXT)
     types = None
     if "types" in params:
         types = tuple(x for x in params["types"].split(",") if x)
@@ -120,11 +114,11 @@ def state_to_query(state: ViewState, *, all_types: Sequence[str], basemaps: Sequ
     query: dict[str, str] = {}
     if (state.start, state.end) != (FIRST_MONTH, LAST_MONTH):
         query["start"], query["end"] = state.start, state.end
-    data_layers = tuple(x for x in state.layers if x != "context")
+    data_layers = tuple(x for x in state.layers if x != CONTEXT)
     if set(state.layers) != set(DEFAULT_LAYERS):
         query["layers"] = ",".join(data_layers)
-    if "context" not in state.layers:
-        query["context"] = "0"
+    if CONTEXT not in state.layers:
+        query[CONTEXT] = "0"
     if state.event_types is not None and set(state.event_types) != set(all_types):
         query["types"] = ",".join(state.event_types)
     if state.basemap != basemaps[0]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import charts, legend
-from mali_geo.dataset import LAYERS, Dataset
+from mali_geo.catalogue import LAYERS
+from mali_geo.dataset import Dataset
 from mali_geo.displacement import refugees_by_host
 from mali_geo.export import combined_collection, dumps, feature_collection, incidents_csv
 from mali_geo.importer import ImportResult

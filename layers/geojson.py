@@ -1,0 +1,159 @@
+"""GeoJSON-backed FeatureGroups: the one way every data layer is put on the map.
+
+Tooltips and popups are safe HTML (made with :mod:`layers.html`); styles come from a short
+per-feature key and the layer's module constants, not from a style dict per feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import Element
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
+from folium.utilities import get_obj_in_upper_tree
+
+from layers import html
+from mali_geo.export import feature_collection
+from mali_geo.geometry import has_coordinate
+
+TOOLTIP_FIELD = "_tooltip"
+POPUP_FIELD = "_popup"
+#: The style key of a feature: its layer's style function reads the style from it.
+STYLE_FIELD = "_k"
+
+
+def style_key(feature: dict[str, Any]) -> Any:
+    """The style key of a GeoJSON feature made by :func:`geojson_group`."""
+    return feature["properties"][STYLE_FIELD]
+
+
+def geojson_group(
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str,
+    style: Callable[[dict[str, Any]], dict[str, Any]],
+    marker: folium.CircleMarker | folium.Marker | None = None,
+    fields: Sequence[str] = (TOOLTIP_FIELD, POPUP_FIELD, STYLE_FIELD),
+) -> folium.FeatureGroup:
+    """One FeatureGroup holding one GeoJson layer of ``gdf``, sent compactly.
+
+    Each feature carries its tooltip and popup (``_tooltip``, ``_popup``), its ``layer``, a
+    numeric ``id`` and a short style key (``_k``) instead of a style dict: folium keys its
+    per-feature style lookup on the first unique property, which would otherwise be the
+    tooltip HTML, repeated once more per feature in the page. Every other column is dropped.
+
+    Parameters
+    ----------
+    gdf
+        Features in EPSG:4326 with the ``fields`` columns (safe HTML made with
+        :mod:`layers.html` for tooltip and popup).
+    name
+        The layer name shown to users; also each feature's ``layer`` property.
+    style
+        Leaflet path options for one feature (receives the GeoJSON feature); features with
+        the same style key must get the same options.
+    marker
+        For point layers: the marker drawn at each point.
+    fields
+        The properties sent to the browser.
+    """
+    group = folium.FeatureGroup(name=name, show=True)
+    gdf = gdf[has_coordinate(gdf)]
+    if gdf.empty:
+        return group
+    data = feature_collection(gdf[[*fields, "geometry"]], layer=name)
+    for number, feature in enumerate(data["features"]):
+        feature["id"] = number
+    LeanGeoJson(
+        data,
+        name=name,
+        style_function=style,
+        marker=marker,
+        tooltip=folium.GeoJsonTooltip(fields=[TOOLTIP_FIELD], labels=False, sticky=False),
+        popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, max_width=340),
+        highlight_function=lambda _f: {"weight": 3},
+    ).add_to(group)
+    return group
+
+
+class LeanGeoJson(folium.GeoJson):
+    """A ``folium.GeoJson`` that puts its rendered script into the page without parsing it again.
+
+    branca's ``MacroElement.render`` wraps each rendered part in ``Element(text)``, which
+    compiles the text as a Jinja template: here the script holding every feature, compiled
+    for nothing (about 65 ms per MB, on every rerun). This does what ``GeoJson.render``,
+    ``Layer.render`` and ``MacroElement.render`` do (a GeoJson has no class includes) minus
+    that parse; the output is the same.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        """Render the style maps, the script and the children into the figure."""
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)
+        if (self.style or self.highlight) and self.data["features"]:
+            if self.style:
+                self.style_map = self._style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = self._style_map(self.highlight_function)
+        if self.show:  # as folium's Layer.render
+            add = ElementAddToElement(
+                element_name=self.get_name(), element_parent_name=self._parent.get_name()
+            )
+            self.add_child(add, name=self.get_name() + "_add")
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                text = _RenderedText(macros[part](self, kwargs))
+                getattr(figure, part).add_child(text, name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+    def _style_map(self, style: Callable[[dict[str, Any]], dict[str, Any]]) -> dict:
+        """The style map of folium (style -> feature ids), calling ``style`` once per style key.
+
+        Features made by :func:`geojson_group` are styled from their style key alone,
+        so features with the same key share a style: one call and one JSON encoding per key
+        instead of per feature. The mapping has folium's format (``GeoJsonStyleMapper``).
+        """
+        by_key: dict[Any, list[int | str]] = {}
+        first: dict[Any, dict[str, Any]] = {}
+        for feature in self.data["features"]:
+            key = feature["properties"].get(STYLE_FIELD)
+            by_key.setdefault(key, []).append(feature["id"])
+            first.setdefault(key, feature)
+        mapping: dict[str, list[int | str]] = {}
+        for key, ids in by_key.items():
+            mapping.setdefault(GeoJsonStyleMapper._to_key(style(first[key])), []).extend(ids)
+        GeoJsonStyleMapper._set_default_key(mapping)
+        return mapping
+
+
+class _RenderedText(Element):
+    """Text that is already rendered: returned as is, never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text itself."""
+        return self.text
+
+
+def compact_popup(title: Any, lines: Sequence[str]) -> str:
+    """Popup HTML without table markup, which the page would carry once per feature.
+
+    Parameters
+    ----------
+    title
+        Raw text; escaped here.
+    lines
+        Lines of already-safe HTML (made with :mod:`layers.html`).
+    """
+    # Line breaks as newlines shown by pre-line: "\n" is 2 bytes in the page, "<br>" 14.
+    body = "\n".join([f"<b>{html.text(title)}</b>", *lines])
+    return f'<div class="mali-popup" style="white-space:pre-line">{body}</div>'
