@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.assets import make_offline, offline_map
 
-#: Basemap choices shown to users -> (tile URL, tile attribution) or None for no tiles.
-BASEMAPS: dict[str, tuple[str, str] | None] = {
-    "None (offline)": None,
-    "Light tiles (CARTO, online)": (
+
+class Basemap(StrEnum):
+    """The basemaps offered; the value is what users see and what the URL holds."""
+
+    OFFLINE = "None (offline)"
+    LIGHT = "Light tiles (CARTO, online)"
+
+
+#: Each basemap's (tile URL, tile attribution), or None for no tiles.
+TILES: dict[Basemap, tuple[str, str] | None] = {
+    Basemap.OFFLINE: None,
+    Basemap.LIGHT: (
         "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
         "© OpenStreetMap contributors © CARTO",
     ),
@@ -37,14 +47,14 @@ class _Attribution(MacroElement):
 
 
 def base_map(
-    basemap: str = "None (offline)", *, context: folium.FeatureGroup | None = None
+    basemap: Basemap = Basemap.OFFLINE, *, context: folium.FeatureGroup | None = None
 ) -> folium.Map:
     """The map every view starts from: no period data, so it never changes with the period.
 
     Parameters
     ----------
     basemap
-        A key of :data:`BASEMAPS`.
+        The tiles under everything (none by default: the context layers are the basemap).
     context
         The context group (countries, river, lakes), drawn under everything; ``None`` to hide.
 
@@ -61,9 +71,9 @@ def base_map(
         control_scale=True,
         prefer_canvas=False,
     )
-    tiles = BASEMAPS.get(basemap)
+    tiles = TILES[Basemap(basemap)]
     if tiles is not None:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=18).add_to(m)
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=str(basemap), max_zoom=18).add_to(m)
     if context is not None:
         context.add_to(m)
     _Attribution(ATTRIBUTION).add_to(m)

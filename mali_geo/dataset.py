@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
@@ -100,11 +101,18 @@ def load_dataset(geodata: str | Path = config.GEODATA_DIR) -> Dataset:
     )
 
 
+class ImportMode(StrEnum):
+    """What imported incidents do to the shipped ones."""
+
+    ADD = "add"
+    REPLACE = "replace"
+
+
 def with_incidents(
     dataset: Dataset,
     incidents: gpd.GeoDataFrame,
     *,
-    mode: str,
+    mode: ImportMode | str,
     label: str,
     key: str | None = None,
 ) -> Dataset:
@@ -120,21 +128,20 @@ def with_incidents(
     incidents
         Normalised incidents from :mod:`mali_geo.importer`.
     mode
-        ``"replace"`` or ``"add"``.
+        Add the imported incidents to the shipped ones, or replace them.
     label
         Says where the incidents come from, shown in the app.
     key
         Identifies the incidents for caches (e.g. a digest of the file); defaults to the label.
     """
-    incidents = fill_admin1(incidents, dataset.regions)
-    if mode == "replace":
-        combined = incidents
-    elif mode == "add":
-        combined = pd.concat([dataset.incidents, incidents], ignore_index=True)
-        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=config.WGS84)
-    else:
+    if mode not in tuple(ImportMode):
         msg = f"mode must be 'add' or 'replace', not {mode!r}"
         raise ValueError(msg)
+    incidents = fill_admin1(incidents, dataset.regions)
+    combined = incidents
+    if mode == ImportMode.ADD:
+        combined = pd.concat([dataset.incidents, incidents], ignore_index=True)
+        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=config.WGS84)
     return replace(dataset, incidents=combined, incidents_label=label, incidents_key=key or label)
 
 

@@ -8,6 +8,8 @@ region of displacement; headline totals use ``country_total`` rows only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypedDict
 
 import geopandas as gpd
 import pandas as pd
@@ -116,7 +118,25 @@ def displacement_flows(
     return Flows(gpd.GeoDataFrame(lines, geometry="geometry", crs=WGS84), unplaced)
 
 
-def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> dict | None:
+class Population(StrEnum):
+    """Who a displacement figure counts."""
+
+    REFUGEES = "refugees"
+    IDPS = "idps"
+
+
+class Figure(TypedDict):
+    """A national displacement figure with its as-of date and source."""
+
+    people: int
+    as_of: pd.Timestamp
+    source: str
+    source_ref: str
+
+
+def latest_figure(
+    displacement: pd.DataFrame, period: Period, *, kind: Population | str
+) -> Figure | None:
     """The national total of refugees (all hosts) or IDPs as of the period's end.
 
     Parameters
@@ -126,12 +146,12 @@ def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> d
     period
         Its last day is the cut-off.
     kind
-        ``"refugees"`` (UNHCR, summed over host countries at one date) or ``"idps"`` (one
-        national figure; IOM/CMP preferred over UNHCR and IDMC at the same date).
+        Refugees (UNHCR, summed over host countries at one date) or IDPs (one national
+        figure; IOM/CMP preferred over UNHCR and IDMC at the same date).
 
     Returns
     -------
-    dict or None
+    Figure or None
         ``people``, ``as_of``, ``source``, ``source_ref``; ``None`` if no figure precedes the end.
     """
     rows = displacement[
@@ -139,7 +159,8 @@ def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> d
         & (displacement["population_type"] == kind)
         & (displacement["ref_date"] <= period.end_date)
     ]
-    if kind == "idps":
+    kind = Population(kind)
+    if kind is Population.IDPS:
         rows = rows[rows["host_iso3"] == "MLI"]
     else:
         rows = rows[rows["source"].str.startswith("UNHCR")]
@@ -147,14 +168,14 @@ def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> d
         return None
     as_of = rows["ref_date"].max()
     rows = rows[rows["ref_date"] == as_of]
-    if kind == "idps":
+    if kind is Population.IDPS:
         rows = rows.iloc[[_preferred_source(rows["source"])]]
-    return {
-        "people": int(rows["value"].sum()),
-        "as_of": as_of,
-        "source": "; ".join(dict.fromkeys(rows["source"])),
-        "source_ref": "; ".join(dict.fromkeys(rows["source_ref"].dropna())),
-    }
+    return Figure(
+        people=int(rows["value"].sum()),
+        as_of=as_of,
+        source="; ".join(dict.fromkeys(rows["source"])),
+        source_ref="; ".join(dict.fromkeys(rows["source_ref"].dropna())),
+    )
 
 
 def refugees_by_host(displacement: pd.DataFrame) -> pd.DataFrame:
