@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import POPUP_FIELD, STYLE_FIELD, TOOLTIP_FIELD, geojson_group, style_key
+from layers.geojson import Feature, circle_style, geojson_group, style_key
 from mali_geo.config import ARMED_GROUPS
 
 NAME = "Bases"
@@ -26,13 +26,7 @@ HOLDERS: dict[str, str] = {
     CONTESTED_COLOUR: "Contested",
     UNKNOWN_COLOUR: "No cited record yet",
 }
-STYLE: dict[str, Any] = {
-    "radius": RADIUS,
-    "color": "#000000",
-    "weight": 2.5,
-    "fill": True,
-    "fillOpacity": 1,
-}
+STYLE = circle_style(RADIUS, "#000000", 2.5)
 
 
 def holder_colour(held_by: str | None) -> str:
@@ -54,14 +48,9 @@ def holder_colour(held_by: str | None) -> str:
 
 def bases_layer(bases: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Bases with their holder at the end of the period, history and sources in the popup."""
-    gdf = bases.copy()
-    gdf[TOOLTIP_FIELD] = [
-        html.tooltip(b.name, f"held by {html.text(b.held_by) if b.held_by else 'unknown'}")
-        for b in bases.itertuples()
-    ]
-    gdf[POPUP_FIELD] = [_popup(b) for b in bases.itertuples()]
-    gdf[STYLE_FIELD] = [holder_colour(h) for h in bases["held_by"]]
-    return geojson_group(gdf, name=NAME, style=_style, marker=folium.CircleMarker(radius=RADIUS))
+    features = [_feature(b) for b in bases.itertuples()]
+    marker = folium.CircleMarker(radius=RADIUS)
+    return geojson_group(bases, features, name=NAME, style=_style, marker=marker)
 
 
 def legend_html(_bases: gpd.GeoDataFrame) -> str:
@@ -76,6 +65,11 @@ def legend_html(_bases: gpd.GeoDataFrame) -> str:
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     return {**STYLE, "fillColor": style_key(feature)}
+
+
+def _feature(b: Any) -> Feature:
+    held_by = html.text(b.held_by) if b.held_by else "unknown"
+    return html.tooltip(b.name, f"held by {held_by}"), _popup(b), holder_colour(b.held_by)
 
 
 def _popup(b: Any) -> str:

@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import POPUP_FIELD, STYLE_FIELD, TOOLTIP_FIELD, geojson_group, style_key
+from layers.geojson import Feature, geojson_group, style_key
 from mali_geo.geometry import has_coordinate
 
 NAME = "Displacement flows"
@@ -32,21 +32,7 @@ def flow_width(people: int) -> float:
 
 def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Refugee and IDP flows from their origin to where people were counted."""
-    gdf = flows.copy()
-    gdf[TOOLTIP_FIELD] = [
-        html.tooltip(
-            f.destination,
-            f"{int(f.people):,} {KIND_NOUNS.get(f.kind, f.kind)} as of {html.text(f.as_of)}",
-        )
-        for f in flows.itertuples()
-    ]
-    gdf[POPUP_FIELD] = [_popup(f) for f in flows.itertuples()]
-    # The style key: the colour and the width, e.g. "#1b7837 2.5".
-    gdf[STYLE_FIELD] = [
-        f"{KIND_COLOURS.get(k, OTHER_COLOUR)} {flow_width(p)}"
-        for k, p in zip(flows["kind"], flows["people"], strict=True)
-    ]
-    group = geojson_group(gdf, name=NAME, style=_style)
+    group = geojson_group(flows, [_feature(f) for f in flows.itertuples()], name=NAME, style=_style)
     drawn = flows.geometry[has_coordinate(flows)]
     if len(drawn):
         lon, lat = drawn.iloc[0].coords[0]
@@ -80,6 +66,14 @@ def legend_html(_flows: gpd.GeoDataFrame) -> str:
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     colour, width = str(style_key(feature)).split(" ")
     return {"color": colour, "weight": float(width), **STYLE}
+
+
+def _feature(f: Any) -> Feature:
+    noun = KIND_NOUNS.get(f.kind, f.kind)
+    tooltip = html.tooltip(f.destination, f"{int(f.people):,} {noun} as of {html.text(f.as_of)}")
+    # The style key: the colour and the width, e.g. "#1b7837 2.5".
+    key = f"{KIND_COLOURS.get(f.kind, OTHER_COLOUR)} {flow_width(f.people)}"
+    return tooltip, _popup(f), key
 
 
 def _popup(f: Any) -> str:

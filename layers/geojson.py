@@ -24,6 +24,19 @@ TOOLTIP_FIELD = "_tooltip"
 POPUP_FIELD = "_popup"
 #: The style key of a feature: its layer's style function reads the style from it.
 STYLE_FIELD = "_k"
+#: What a feature shows: its tooltip and popup (safe HTML), and its style key.
+Feature = tuple[str, str, Any]
+
+
+def circle_style(
+    radius: float, outline: str, weight: float, *, fill: str | None = None, opacity: float = 1
+) -> dict[str, Any]:
+    """Leaflet options of a filled circle marker (``fill``: its colour, if fixed)."""
+    style: dict[str, Any] = {"radius": radius, "color": outline, "weight": weight, "fill": True}
+    style["fillOpacity"] = opacity
+    if fill is not None:
+        style["fillColor"] = fill
+    return style
 
 
 def style_key(feature: dict[str, Any]) -> Any:
@@ -32,40 +45,44 @@ def style_key(feature: dict[str, Any]) -> Any:
 
 
 def geojson_group(
-    gdf: gpd.GeoDataFrame,
+    shapes: gpd.GeoDataFrame,
+    features: Sequence[Feature],
     *,
     name: str,
     style: Callable[[dict[str, Any]], dict[str, Any]],
     marker: folium.CircleMarker | folium.Marker | None = None,
-    fields: Sequence[str] = (TOOLTIP_FIELD, POPUP_FIELD, STYLE_FIELD),
 ) -> folium.FeatureGroup:
-    """One FeatureGroup holding one GeoJson layer of ``gdf``, sent compactly.
+    """One FeatureGroup holding one GeoJson layer, sent compactly.
 
     Each feature carries its tooltip and popup (``_tooltip``, ``_popup``), its ``layer``, a
     numeric ``id`` and a short style key (``_k``) instead of a style dict: folium keys its
     per-feature style lookup on the first unique property, which would otherwise be the
-    tooltip HTML, repeated once more per feature in the page. Every other column is dropped.
+    tooltip HTML, repeated once more per feature in the page. Rows without a geometry are
+    left out.
 
     Parameters
     ----------
-    gdf
-        Features in EPSG:4326 with the ``fields`` columns (safe HTML made with
-        :mod:`layers.html` for tooltip and popup).
+    shapes
+        The features' geometries, in EPSG:4326 (other columns are not sent).
     name
         The layer name shown to users; also each feature's ``layer`` property.
+    features
+        Per row: its tooltip and popup (safe HTML made with :mod:`layers.html`) and its
+        style key.
     style
         Leaflet path options for one feature (receives the GeoJSON feature); features with
         the same style key must get the same options.
     marker
         For point layers: the marker drawn at each point.
-    fields
-        The properties sent to the browser.
     """
     group = folium.FeatureGroup(name=name, show=True)
+    tooltips, popups, keys = zip(*features, strict=True) if len(features) else ((), (), ())
+    columns = {TOOLTIP_FIELD: list(tooltips), POPUP_FIELD: list(popups), STYLE_FIELD: list(keys)}
+    gdf = gpd.GeoDataFrame(columns, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
     gdf = gdf[has_coordinate(gdf)]
     if gdf.empty:
         return group
-    data = feature_collection(gdf[[*fields, "geometry"]], layer=name)
+    data = feature_collection(gdf, layer=name)
     for number, feature in enumerate(data["features"]):
         feature["id"] = number
     LeanGeoJson(

@@ -17,9 +17,8 @@ import geopandas as gpd
 
 from layers import html
 from layers.geojson import (
-    POPUP_FIELD,
-    STYLE_FIELD,
-    TOOLTIP_FIELD,
+    Feature,
+    circle_style,
     compact_popup,
     geojson_group,
     style_key,
@@ -56,13 +55,7 @@ GRID_BINS: tuple[int, ...] = (1, 5, 20, 100, 500)
 GRID_COLOURS: tuple[str, ...] = ("#fed976", "#feb24c", "#fd8d3c", "#e31a1c", "#800026")
 GRID_OUTLINE = "#662506"
 POINT_RADIUS = 5
-POINT_STYLE: dict[str, Any] = {
-    "radius": POINT_RADIUS,
-    "color": "#ffffff",
-    "weight": 1,
-    "fill": True,
-    "fillOpacity": 0.9,
-}
+POINT_STYLE = circle_style(POINT_RADIUS, "#ffffff", 1, opacity=0.9)
 CELL_STYLE: dict[str, Any] = {"color": GRID_OUTLINE, "weight": 0.5, "fillOpacity": 0.7}
 
 
@@ -91,16 +84,12 @@ def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Incident points coloured by event type, or grid cells above :data:`MAX_POINTS`."""
     if is_aggregated(incidents):
         return grid_layer(incidents_grid(incidents))
-    gdf = incidents.copy()
     rows = incidents[list(_PointRow._fields)].itertuples(index=False, name=None)
-    pieces = [_point_html(row) for row in rows]
-    gdf[TOOLTIP_FIELD] = [tooltip for tooltip, _ in pieces]
-    gdf[POPUP_FIELD] = [popup for _, popup in pieces]
     kinds = incidents["event_type"].map(EVENT_INDEX).fillna(EVENT_INDEX["other"])
-    gdf[STYLE_FIELD] = kinds.astype(int).to_numpy()  # a short style key: the type's index
-    return geojson_group(
-        gdf, name=NAME, style=_point_style, marker=folium.CircleMarker(radius=POINT_RADIUS)
-    )
+    # The style key is the event type's index: short, once per feature in the page.
+    features = [(*_point_html(row), k) for row, k in zip(rows, kinds.astype(int), strict=True)]
+    marker = folium.CircleMarker(radius=POINT_RADIUS)
+    return geojson_group(incidents, features, name=NAME, style=_point_style, marker=marker)
 
 
 def grid_layer(grid: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -111,17 +100,8 @@ def grid_layer(grid: gpd.GeoDataFrame) -> folium.FeatureGroup:
     grid
         From :func:`mali_geo.incidents.incidents_grid`.
     """
-    gdf = grid.copy()
-    gdf[TOOLTIP_FIELD] = [
-        html.tooltip(
-            f"{c.incidents:,} incident(s)",
-            f"{c.cell_km:g} km cell · mostly {html.text(event_label(c.main_event_type))}",
-        )
-        for c in grid.itertuples()
-    ]
-    gdf[POPUP_FIELD] = [_cell_popup(c) for c in grid.itertuples()]
-    gdf[STYLE_FIELD] = [GRID_COLOURS.index(grid_colour(n)) for n in grid["incidents"]]
-    return geojson_group(gdf, name=GRID_NAME, style=_cell_style)
+    features = [_cell_feature(c) for c in grid.itertuples()]
+    return geojson_group(grid, features, name=GRID_NAME, style=_cell_style)
 
 
 def grid_colour(incidents: int) -> str:
@@ -224,6 +204,14 @@ def _popup(i: _PointRow) -> str:
         f"Id {html.text(i.incident_id)} · Source: {' '.join(links) or html.text(i.source_title)}",
     ]
     return compact_popup(i.place, lines)
+
+
+def _cell_feature(c: Any) -> Feature:
+    mostly = html.text(event_label(c.main_event_type))
+    tooltip = html.tooltip(
+        f"{c.incidents:,} incident(s)", f"{c.cell_km:g} km cell · mostly {mostly}"
+    )
+    return tooltip, _cell_popup(c), GRID_COLOURS.index(grid_colour(c.incidents))
 
 
 def _cell_popup(c: Any) -> str:

@@ -8,33 +8,19 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import POPUP_FIELD, STYLE_FIELD, TOOLTIP_FIELD, geojson_group
+from layers.geojson import Feature, circle_style, geojson_group
 
 NAME = "Key events"
 COLOUR = "#ffd92f"
 RADIUS = 6
-STYLE: dict[str, Any] = {
-    "radius": RADIUS,
-    "color": "#333333",
-    "weight": 2,
-    "fill": True,
-    "fillColor": COLOUR,
-    "fillOpacity": 1,
-}
+STYLE = circle_style(RADIUS, "#333333", 2, fill=COLOUR)
 
 
 def key_events_layer(events: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Key events with a coordinate, with the event and its source in the popup."""
-    gdf = events.copy()
-    gdf[TOOLTIP_FIELD] = [
-        html.tooltip(e.place, f"{html.text(e.date)}: {html.text(e.event)}")
-        for e in events.itertuples()
-    ]
-    gdf[POPUP_FIELD] = [_popup(e) for e in events.itertuples()]
-    gdf[STYLE_FIELD] = 0
-    return geojson_group(
-        gdf, name=NAME, style=lambda _f: STYLE, marker=folium.CircleMarker(radius=RADIUS)
-    )
+    features = [_feature(e) for e in events.itertuples()]
+    marker = folium.CircleMarker(radius=RADIUS)
+    return geojson_group(events, features, name=NAME, style=lambda _f: STYLE, marker=marker)
 
 
 def legend_html(events: gpd.GeoDataFrame) -> str:
@@ -43,6 +29,10 @@ def legend_html(events: gpd.GeoDataFrame) -> str:
     return html.categorical_legend(
         "Key events", [(f"{len(events):,} dated turning point(s)", COLOUR)], swatch=swatch
     )
+
+
+def _feature(e: Any) -> Feature:
+    return html.tooltip(e.place, f"{html.text(e.date)}: {html.text(e.event)}"), _popup(e), 0
 
 
 def _popup(e: Any) -> str:

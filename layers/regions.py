@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import POPUP_FIELD, STYLE_FIELD, TOOLTIP_FIELD, geojson_group, style_key
+from layers.geojson import Feature, geojson_group, style_key
 
 NAME = "Regions"
 #: Upper bounds of the incident-count classes; the last class is open-ended.
@@ -34,14 +34,8 @@ def regions_layer(regions: gpd.GeoDataFrame) -> folium.FeatureGroup:
     regions
         From :func:`mali_geo.regions.regions_with_incidents`.
     """
-    gdf = regions.copy()
-    gdf[TOOLTIP_FIELD] = [
-        html.tooltip(r.name, f"{r.incidents} incident(s) recorded in the period")
-        for r in regions.itertuples()
-    ]
-    gdf[POPUP_FIELD] = [_popup(r) for r in regions.itertuples()]
-    gdf[STYLE_FIELD] = [region_colour(n) for n in regions["incidents"]]
-    return geojson_group(gdf, name=NAME, style=_style)
+    features = [_feature(r) for r in regions.itertuples()]
+    return geojson_group(regions, features, name=NAME, style=_style)
 
 
 def legend_html(_regions: gpd.GeoDataFrame) -> str:
@@ -58,6 +52,11 @@ def legend_html(_regions: gpd.GeoDataFrame) -> str:
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     return {"fillColor": style_key(feature), **STYLE}
+
+
+def _feature(r: Any) -> Feature:
+    figure = f"{r.incidents} incident(s) recorded in the period"
+    return html.tooltip(r.name, figure), _popup(r), region_colour(r.incidents)
 
 
 def _popup(r: Any) -> str:

@@ -9,14 +9,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import (
-    POPUP_FIELD,
-    STYLE_FIELD,
-    TOOLTIP_FIELD,
-    compact_popup,
-    geojson_group,
-    style_key,
-)
+from layers.geojson import circle_style, compact_popup, geojson_group, style_key
 from layers.incidents import readable_types
 from mali_geo.towns import MAX_TOWN_SOURCES
 
@@ -25,13 +18,7 @@ COLOUR = "#7a0177"
 #: Circle area proportional to the count: radius = MIN + SCALE * sqrt(count).
 MIN_RADIUS = 3.0
 SCALE = 3.0
-STYLE: dict[str, Any] = {
-    "color": COLOUR,
-    "weight": 1.5,
-    "fill": True,
-    "fillColor": COLOUR,
-    "fillOpacity": 0.35,
-}
+STYLE = circle_style(MIN_RADIUS, COLOUR, 1.5, fill=COLOUR, opacity=0.35)  # radius per town
 
 
 def town_radius(incidents: int) -> float:
@@ -41,13 +28,12 @@ def town_radius(incidents: int) -> float:
 
 def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Towns with at least one incident, sized by count, with tooltip and popup."""
-    gdf = towns.copy()
-    gdf[TOOLTIP_FIELD] = [
-        html.tooltip(t.name, f"{t.incidents} incident(s)") for t in towns.itertuples()
+    features = [
+        (html.tooltip(t.name, f"{t.incidents} incident(s)"), _popup(t), town_radius(t.incidents))
+        for t in towns.itertuples()
     ]
-    gdf[POPUP_FIELD] = [_popup(t) for t in towns.itertuples()]
-    gdf[STYLE_FIELD] = [town_radius(n) for n in towns["incidents"]]
-    return geojson_group(gdf, name=NAME, style=_style, marker=folium.CircleMarker(radius=5))
+    marker = folium.CircleMarker(radius=5)
+    return geojson_group(towns, features, name=NAME, style=_style, marker=marker)
 
 
 def legend_html(_towns: gpd.GeoDataFrame) -> str:

@@ -105,59 +105,42 @@ class LayerSpec:
 
 _PERIOD = (Input.START, Input.END, Input.TYPES)
 
-SPECS: dict[Layer, LayerSpec] = {
-    spec.layer: spec
-    for spec in (
-        LayerSpec(
-            Layer.REGIONS,
-            "Regions (shaded by incidents)",
-            default_on=True,
-            menu_position=0,
-            inputs=_PERIOD,
-            build=lambda s: regions_with_incidents(s.dataset.regions, s.incidents),
-        ),
-        LayerSpec(
-            Layer.DISPLACEMENT,
-            "Displacement flows",
-            default_on=True,
-            menu_position=4,
-            inputs=(Input.END,),
-            build=lambda s: flows_for(s.dataset, s.period).lines,
-        ),
-        LayerSpec(
-            Layer.TOWNS,
-            "Towns with incidents",
-            default_on=True,
-            menu_position=1,
-            inputs=_PERIOD,
-            build=lambda s: towns_with_incidents(s.incidents, points=s.dataset.place_points),
-        ),
-        LayerSpec(
-            Layer.INCIDENTS,
-            "Incidents (by event type)",
-            default_on=False,
-            menu_position=2,
-            inputs=_PERIOD,
-            build=lambda s: incident_points(s.incidents),
-        ),
-        LayerSpec(
-            Layer.BASES,
-            "Bases (who held them)",
-            default_on=True,
-            menu_position=3,
-            inputs=(Input.END,),
-            build=lambda s: bases_at_end(s.dataset, s.period),
-        ),
-        LayerSpec(
-            Layer.KEY_EVENTS,
-            "Key events",
-            default_on=True,
-            menu_position=5,
-            inputs=(Input.CONTENT,),
-            build=lambda s: key_events_points(key_events_in_period(s.dataset.key_events, s.period)),
-        ),
-    )
-}
+
+def _regions(s: Selection) -> gpd.GeoDataFrame:
+    return regions_with_incidents(s.dataset.regions, s.incidents)
+
+
+def _flows(s: Selection) -> gpd.GeoDataFrame:
+    return flows_for(s.dataset, s.period).lines
+
+
+def _towns(s: Selection) -> gpd.GeoDataFrame:
+    return towns_with_incidents(s.incidents, points=s.dataset.place_points)
+
+
+def _incidents(s: Selection) -> gpd.GeoDataFrame:
+    return incident_points(s.incidents)
+
+
+def _bases(s: Selection) -> gpd.GeoDataFrame:
+    return bases_at_end(s.dataset, s.period)
+
+
+def _key_events(s: Selection) -> gpd.GeoDataFrame:
+    return key_events_points(key_events_in_period(s.dataset.key_events, s.period))
+
+
+# fmt: off
+SPECS: dict[Layer, LayerSpec] = {spec.layer: spec for spec in (
+    # layer, toggle label, shown by default, place among the toggles, inputs, build
+    LayerSpec(Layer.REGIONS, "Regions (shaded by incidents)", True, 0, _PERIOD, _regions),
+    LayerSpec(Layer.DISPLACEMENT, "Displacement flows", True, 4, (Input.END,), _flows),
+    LayerSpec(Layer.TOWNS, "Towns with incidents", True, 1, _PERIOD, _towns),
+    LayerSpec(Layer.INCIDENTS, "Incidents (by event type)", False, 2, _PERIOD, _incidents),
+    LayerSpec(Layer.BASES, "Bases (who held them)", True, 3, (Input.END,), _bases),
+    LayerSpec(Layer.KEY_EVENTS, "Key events", True, 5, (Input.CONTENT,), _key_events),
+)}
+# fmt: on
 
 #: Layer names in file order (``<layer>.geojson``).
 LAYERS: tuple[str, ...] = tuple(layer.value for layer in Layer)

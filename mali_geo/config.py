@@ -36,6 +36,11 @@ STUDY_AREA = (-18.0, 4.0, 16.0, 28.0)
 POINT_PRECISION = 6
 SHAPE_PRECISION = 5
 
+#: Mali's regions as of 2012 (8 regions and the Bamako district), as the data names them.
+REGION_NAMES: tuple[str, ...] = (
+    *("Kayes", "Koulikoro", "Sikasso", "Ségou", "Mopti"),
+    *("Tombouctou", "Gao", "Kidal", "Bamako"),
+)
 #: The three northern regions of Mali as of 2012.
 NORTHERN_REGIONS = ("Tombouctou", "Gao", "Kidal")
 

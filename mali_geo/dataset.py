@@ -21,25 +21,15 @@ from mali_geo.bases import bases_at
 from mali_geo.displacement import Flows, displacement_flows
 from mali_geo.incidents import located
 from mali_geo.period import Period
+from mali_geo.schema import INCIDENT_COLUMNS
 from mali_geo.towns import town_points
 
+#: Exported with the incidents last: where each incident comes from.
+_PROVENANCE = ("source_url_2", "quote", "coord_source")
+#: The incident columns of exports: the schema's, but the point is the geometry (no lat/lon).
 INCIDENT_EXPORT_COLUMNS: tuple[str, ...] = (
-    "incident_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "place",
-    "admin1",
-    "event_type",
-    "actors",
-    "fatalities_low",
-    "fatalities_high",
-    "summary",
-    "source_title",
-    "source_url",
-    "source_url_2",
-    "quote",
-    "coord_source",
+    *(c for c in INCIDENT_COLUMNS if c not in {"lat", "lon", *_PROVENANCE}),
+    *_PROVENANCE,
 )
 
 

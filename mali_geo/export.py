@@ -20,6 +20,7 @@ from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
 from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
+from mali_geo.geometry import has_shape
 
 
 def feature_collection(gdf: gpd.GeoDataFrame, *, layer: str | None = None) -> dict[str, Any]:
@@ -146,7 +147,7 @@ def _json_scalar(value: Any) -> Any:
 def _geometries(geoms: gpd.GeoSeries) -> list[dict[str, Any] | None]:
     """GeoJSON geometries; points (the bulk of big layers) without a per-point shapely call."""
     values = geoms.to_numpy()
-    empty = shapely.is_missing(values) | shapely.is_empty(values)
+    empty = ~has_shape(values)
     is_point = (shapely.get_type_id(values) == 0) & ~empty
     if is_point.all():
         return [

@@ -34,15 +34,19 @@ MAX_POINTS = 2_000
 GRID_CELL_KM = 25.0
 #: At most this many grid cells; beyond it the cells grow.
 MAX_GRID_CELLS = 1_500
-GRID_COLUMNS: tuple[str, ...] = (
-    "cell",
-    "cell_km",
+#: What towns and grid cells say about their incidents (see :func:`tolls_by_group`).
+GROUP_COLUMNS: tuple[str, ...] = (
     "incidents",
     "fatalities_low",
     "fatalities_high",
     "incidents_without_toll",
     "first_date",
     "last_date",
+)
+GRID_COLUMNS: tuple[str, ...] = (
+    "cell",
+    "cell_km",
+    *GROUP_COLUMNS,
     "main_event_type",
     "event_types",
 )

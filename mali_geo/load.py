@@ -18,20 +18,9 @@ import pyogrio
 from pyproj import CRS
 
 from mali_geo import config
+from mali_geo.config import REGION_NAMES
 from mali_geo.errors import DataError
 from mali_geo.schema import INCIDENT_COLUMNS, in_study_area, incidents_gdf
-
-REGION_NAMES: tuple[str, ...] = (
-    "Kayes",
-    "Koulikoro",
-    "Sikasso",
-    "Ségou",
-    "Mopti",
-    "Tombouctou",
-    "Gao",
-    "Kidal",
-    "Bamako",
-)
 
 
 def load_regions(path: str | Path = config.REGIONS_PATH) -> gpd.GeoDataFrame:

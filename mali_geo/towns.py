@@ -15,20 +15,9 @@ from shapely.geometry import Point
 
 from mali_geo.config import WGS84
 from mali_geo.geometry import has_coordinate
-from mali_geo.incidents import located, tolls_by_group
+from mali_geo.incidents import GROUP_COLUMNS, located, tolls_by_group
 
-TOWN_COLUMNS: tuple[str, ...] = (
-    "name",
-    "admin1",
-    "incidents",
-    "fatalities_low",
-    "fatalities_high",
-    "incidents_without_toll",
-    "first_date",
-    "last_date",
-    "event_types",
-    "source",
-)
+TOWN_COLUMNS: tuple[str, ...] = ("name", "admin1", *GROUP_COLUMNS, "event_types", "source")
 #: A town's popup links at most this many of its sources (the exports keep them all).
 MAX_TOWN_SOURCES = 5
 #: Up to this many (place, value) combinations are counted in a table rather than by sorting.
