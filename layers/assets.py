@@ -156,10 +156,11 @@ class OfflineMap(folium.Map):
         self.vendor_url = vendor_url
         make_offline(self, base_url=vendor_url)
 
-    def render(self, **kwargs: Any) -> None:
+    # branca types Element.render as returning the text; folium's Map.render returns None.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Point every element at local assets, then render as ``folium.Map`` does."""
         make_offline(self, base_url=self.vendor_url)
-        super().render(**kwargs)
+        super().render(**kwargs)  # type: ignore[no-untyped-call]  # folium has no annotations
 
 
 def offline_map(**kwargs: Any) -> OfflineMap:

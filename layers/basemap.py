@@ -41,7 +41,7 @@ class _Attribution(MacroElement):
     )
 
     def __init__(self, text: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
         self._name = "Attribution"
         self.text = text
 

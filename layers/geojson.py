@@ -24,6 +24,8 @@ TOOLTIP_FIELD = "_tooltip"
 POPUP_FIELD = "_popup"
 #: The style key of a feature: its layer's style function reads the style from it.
 STYLE_FIELD = "_k"
+#: Leaflet path options, from a GeoJSON feature.
+StyleFunction = Callable[[dict[str, Any]], dict[str, Any]]
 #: What a feature shows: its tooltip and popup (safe HTML), and its style key.
 Feature = tuple[str, str, Any]
 
@@ -49,7 +51,7 @@ def geojson_group(
     features: Sequence[Feature],
     *,
     name: str,
-    style: Callable[[dict[str, Any]], dict[str, Any]],
+    style: StyleFunction,
     marker: folium.CircleMarker | folium.Marker | None = None,
 ) -> folium.FeatureGroup:
     """One FeatureGroup holding one GeoJson layer, sent compactly.
@@ -107,15 +109,18 @@ class LeanGeoJson(folium.GeoJson):
     that parse; the output is the same.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    # branca types Element.render as returning the text; a macro element's render (folium's
+    # GeoJson.render included) returns None, as this one does.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Render the style maps, the script and the children into the figure."""
-        self.parent_map = get_obj_in_upper_tree(self, folium.Map)
+        # folium declares parent_map as None: it is only set here, at render time.
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
         if (self.style or self.highlight) and self.data["features"]:
             if self.style:
                 self.style_map = self._style_map(self.style_function)
             if self.highlight:
                 self.highlight_map = self._style_map(self.highlight_function)
-        if self.show:  # as folium's Layer.render
+        if self.show and self._parent is not None:  # as folium's Layer.render
             add = ElementAddToElement(
                 element_name=self.get_name(), element_parent_name=self._parent.get_name()
             )
@@ -129,22 +134,24 @@ class LeanGeoJson(folium.GeoJson):
         for child in self._children.values():
             child.render(**kwargs)
 
-    def _style_map(self, style: Callable[[dict[str, Any]], dict[str, Any]]) -> dict:
+    def _style_map(self, style: StyleFunction) -> dict[str, str | list[str | int]]:
         """The style map of folium (style -> feature ids), calling ``style`` once per style key.
 
         Features made by :func:`geojson_group` are styled from their style key alone,
         so features with the same key share a style: one call and one JSON encoding per key
         instead of per feature. The mapping has folium's format (``GeoJsonStyleMapper``).
         """
-        by_key: dict[Any, list[int | str]] = {}
+        by_key: dict[Any, list[str | int]] = {}
         first: dict[Any, dict[str, Any]] = {}
         for feature in self.data["features"]:
             key = feature["properties"].get(STYLE_FIELD)
             by_key.setdefault(key, []).append(feature["id"])
             first.setdefault(key, feature)
-        mapping: dict[str, list[int | str]] = {}
+        mapping: dict[str, str | list[str | int]] = {}
         for key, ids in by_key.items():
-            mapping.setdefault(GeoJsonStyleMapper._to_key(style(first[key])), []).extend(ids)
+            shared = mapping.setdefault(GeoJsonStyleMapper._to_key(style(first[key])), [])
+            if isinstance(shared, list):
+                shared.extend(ids)
         GeoJsonStyleMapper._set_default_key(mapping)
         return mapping
 

@@ -181,7 +181,7 @@ class _PointRow(NamedTuple):
 
 
 @lru_cache(maxsize=20_000)
-def _point_html(row: tuple) -> tuple[str, str]:
+def _point_html(row: tuple[Any, ...]) -> tuple[str, str]:
     """Tooltip and popup of an incident, made once per distinct incident (periods overlap)."""
     i = _PointRow(*row)
     label = event_label(i.event_type)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layers import html
-from mali_geo.displacement import Flows
+from mali_geo.displacement import Figure, Flows
 
 EMPTY_PERIOD = (
     "No incident with a coordinate is recorded in this period for the chosen event types. "
@@ -37,7 +37,13 @@ def flows_note(flows: Flows) -> str:
     notes = []
     if not flows.unplaced.empty:
         listed = ", ".join(
-            f"{r.site} ({int(r.people):,}, {r.host})" for r in flows.unplaced.itertuples()
+            f"{site} ({people:,}, {host})"
+            for site, people, host in zip(
+                flows.unplaced["site"],
+                flows.unplaced["people"].astype(int),
+                flows.unplaced["host"],
+                strict=True,
+            )
         )
         notes.append(
             "Not on the map: sites with no coordinate in the project's gazetteer "
@@ -79,7 +85,7 @@ def verdict_badge(verdict: str) -> str:
     return VERDICT_BADGES.get(verdict, verdict)
 
 
-def as_of_note(figure: dict | None) -> str:
+def as_of_note(figure: Figure | None) -> str:
     """The as-of date and source of a headline displacement figure."""
     if figure is None:
         return "no figure at or before the end of this period"

@@ -56,8 +56,13 @@ class Dataset:
         return town_points(self.incidents)
 
     @cached_property
-    def _as_of_end(self) -> dict[tuple[str, str], object]:
-        """Results that depend only on a period's last month (flows, bases), by layer and month."""
+    def _flows_by_end(self) -> dict[str, Flows]:
+        """Flows by a period's last month (they depend on nothing else), filled as asked."""
+        return {}
+
+    @cached_property
+    def _bases_by_end(self) -> dict[str, gpd.GeoDataFrame]:
+        """Bases by a period's last month (they depend on nothing else), filled as asked."""
         return {}
 
 
@@ -141,20 +146,21 @@ def flows_for(dataset: Dataset, period: Period) -> Flows:
     Computed once per dataset and last month (they depend on nothing else); each call gets
     its own copy.
     """
-    key = ("flows", period.end)
-    if key not in dataset._as_of_end:
-        flows = displacement_flows(dataset.displacement, dataset.places, dataset.regions, period)
-        dataset._as_of_end[key] = flows
-    flows = dataset._as_of_end[key]
+    cache = dataset._flows_by_end
+    if period.end not in cache:
+        cache[period.end] = displacement_flows(
+            dataset.displacement, dataset.places, dataset.regions, period
+        )
+    flows = cache[period.end]
     return Flows(flows.lines.copy(), flows.unplaced.copy())
 
 
 def bases_at_end(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
     """:func:`bases_at` for the period's last month, computed once per dataset and month."""
-    key = ("bases", period.end)
-    if key not in dataset._as_of_end:
-        dataset._as_of_end[key] = bases_at(dataset.bases, dataset.places, period)
-    return dataset._as_of_end[key].copy()
+    cache = dataset._bases_by_end
+    if period.end not in cache:
+        cache[period.end] = bases_at(dataset.bases, dataset.places, period)
+    return cache[period.end].copy()
 
 
 def incident_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

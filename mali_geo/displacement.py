@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import pandas as pd
@@ -80,7 +80,8 @@ def north_point(regions: gpd.GeoDataFrame) -> Point:
     """One representative point for northern Mali: the equal-area centroid of its 3 regions."""
     north = regions[regions["name"].isin(NORTHERN_REGIONS)].to_crs(EQUAL_AREA_CRS)
     centroid = gpd.GeoSeries([north.union_all().centroid], crs=EQUAL_AREA_CRS)
-    return centroid.to_crs(WGS84).iloc[0]
+    point: Point = centroid.to_crs(WGS84).iloc[0]
+    return point
 
 
 def displacement_flows(
@@ -193,7 +194,7 @@ def refugees_by_host(displacement: pd.DataFrame) -> pd.DataFrame:
         & displacement["source"].str.startswith("UNHCR")
     ]
     host = rows["host_iso3"].map(REFUGEE_HOSTS).fillna("other countries")
-    out = rows.assign(host=host).groupby(["ref_date", "host"], as_index=False)["value"].sum()
+    out = rows.assign(host=host).groupby(["ref_date", "host"], as_index=False)[["value"]].sum()
     return out.rename(columns={"ref_date": "as_of", "value": "people"})
 
 
@@ -205,7 +206,7 @@ def _preferred_source(sources: pd.Series) -> int:
         next((i for i, key in enumerate(IDP_SOURCE_ORDER) if s.startswith(key)), 99)
         for s in sources
     ]
-    return int(pd.Series(ranks).idxmin())
+    return ranks.index(min(ranks))
 
 
 def _refugee_flows(
@@ -222,18 +223,19 @@ def _refugee_flows(
     ]
     coords = places.dropna(subset=["lat"]).set_index("name")[["lat", "lon"]]
     flows, unplaced = [], []
-    for host, rows in sites.groupby("host_iso3", sort=True):
+    for host_code, rows in sites.groupby("host_iso3", sort=True):
+        host = str(host_code)
         rows = rows[rows["ref_date"] == rows["ref_date"].max()]
         name = rows["location_clean"].map(lambda s: SITE_ALIASES.get(s, s))
         located = name.isin(coords.index)
         # Two UNHCR rows can name one gazetteer place (Ayourou, Ayourou Ville): one flow.
         for place, group in rows[located].groupby(name[located], sort=True):
             dest = Point(coords.loc[place, "lon"], coords.loc[place, "lat"])
-            flows.append(_flow("refugees", group, origin, dest, place, host, True))
+            flows.append(_flow("refugees", group, origin, dest, str(place), host, True))
         # Sites with no coordinate in any gazetteer are reported (null geometry), not placed.
         rest = rows[~located]
         for site, group in rest.groupby("location_clean", sort=True):
-            flows.append(_flow("refugees", group, origin, None, site, host, False))
+            flows.append(_flow("refugees", group, origin, None, str(site), host, False))
         if not rest.empty:
             unplaced.append(rest.assign(host=REFUGEE_HOSTS[host]))
     unplaced_frame = _unplaced_frame(unplaced)
@@ -268,7 +270,7 @@ def _flow(
     destination: str,
     host: str,
     located: bool,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "origin": NORTH_LABEL,

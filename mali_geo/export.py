@@ -16,7 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
@@ -127,7 +128,8 @@ def _json_values(series: pd.Series) -> list[Any]:
     else:
         return [_json_scalar(v) for v in series]
     values[missing] = None
-    return values.tolist()
+    listed: list[Any] = values.tolist()
+    return listed
 
 
 def _json_scalar(value: Any) -> Any:
@@ -160,29 +162,31 @@ def _geometries(geoms: gpd.GeoSeries) -> list[dict[str, Any] | None]:
     return [None if gone else _geometry(geom) for geom, gone in zip(values, empty, strict=True)]
 
 
-def _simple_polygons(values: np.ndarray) -> list[dict[str, Any]]:
+def _simple_polygons(values: np.ndarray) -> list[dict[str, Any] | None]:
     """What :func:`_geometry` gives for polygons without holes, with one shapely call for all."""
     coords, index = shapely.get_coordinates(shapely.get_exterior_ring(values), return_index=True)
     coords = np.round(coords, SHAPE_PRECISION)
     ccw = shapely.is_ccw(shapely.linearrings(coords, indices=index))
     bounds = np.searchsorted(index, np.arange(len(values) + 1))
-    out = []
-    for i, counter_clockwise in enumerate(ccw.tolist()):
+    out: list[dict[str, Any] | None] = []
+    for i, counter_clockwise in enumerate(np.asarray(ccw, dtype=bool).tolist()):
         ring = coords[bounds[i] : bounds[i + 1]].tolist()
         out.append({"type": "Polygon", "coordinates": [ring if counter_clockwise else ring[::-1]]})
     return out
 
 
-def _geometry(geom: shapely.Geometry) -> dict[str, Any]:
-    if geom.geom_type == "Point":
+def _geometry(geom: BaseGeometry) -> dict[str, Any]:
+    if isinstance(geom, Point):
         x, y = round(geom.x, POINT_PRECISION), round(geom.y, POINT_PRECISION)
         return {"type": "Point", "coordinates": [x, y]}
     geom = shapely.transform(geom, lambda xy: np.round(xy, SHAPE_PRECISION))
-    if geom.geom_type == "Polygon":
+    if isinstance(geom, Polygon):
         geom = orient(geom, sign=1.0)
-    elif geom.geom_type == "MultiPolygon":
-        geom = shapely.MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
-    return json.loads(json.dumps(mapping(geom)))
+    elif isinstance(geom, MultiPolygon):
+        geom = MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    # Through JSON: tuples become lists, as in the fast paths above.
+    shape: dict[str, Any] = json.loads(json.dumps(mapping(geom)))
+    return shape
 
 
 def _feature_problems(feature: Mapping[str, Any]) -> list[str]:

@@ -108,6 +108,10 @@ def is_aggregated(incidents: gpd.GeoDataFrame) -> bool:
     return int(has_coordinate(incidents).sum()) > MAX_POINTS
 
 
+#: A remembered selection's key: the frame's id, the period, the event types.
+_Key = tuple[int, Period, tuple[str, ...] | None]
+
+
 class _RecentSelections:
     """The last few selections of big frames, keyed by (frame, period, event types).
 
@@ -117,17 +121,19 @@ class _RecentSelections:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: dict[tuple, tuple[weakref.ref, gpd.GeoDataFrame]] = {}
+        self._items: dict[_Key, tuple[weakref.ref[pd.DataFrame], pd.DataFrame]] = {}
         self._lock = threading.Lock()
 
-    def get(self, frame: pd.DataFrame, period: Period, types: tuple | None) -> pd.DataFrame | None:
+    def get(
+        self, frame: pd.DataFrame, period: Period, types: tuple[str, ...] | None
+    ) -> pd.DataFrame | None:
         """The remembered selection, or None."""
         with self._lock:
             item = self._items.get((id(frame), period, types))
         return item[1] if item is not None and item[0]() is frame else None
 
     def put(
-        self, frame: pd.DataFrame, period: Period, types: tuple | None, rows: pd.DataFrame
+        self, frame: pd.DataFrame, period: Period, types: tuple[str, ...] | None, rows: pd.DataFrame
     ) -> None:
         """Remember a selection, forgetting the oldest beyond the size."""
         with self._lock:
@@ -196,7 +202,7 @@ def tolls_by_group(
     low_known, high_known = ~np.isnan(low), ~np.isnan(high)
 
     def per_group(weights: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-        return np.bincount(codes, weights=weights, minlength=n)
+        return np.bincount(codes, weights=weights, minlength=n).astype(np.float64)
 
     any_low = per_group(low_known.astype(float)) > 0
     all_high = per_group((~high_known).astype(float)) == 0
@@ -205,10 +211,15 @@ def tolls_by_group(
     without = per_group((~low_known & ~high_known).astype(float))
     return {
         "incidents": np.bincount(codes, minlength=n),
-        "fatalities_low": pd.array(np.where(any_low, low_sum, np.nan)).astype("Int64"),
-        "fatalities_high": pd.array(np.where(all_high, high_sum, np.nan)).astype("Int64"),
+        "fatalities_low": _nullable_ints(np.where(any_low, low_sum, np.nan)),
+        "fatalities_high": _nullable_ints(np.where(all_high, high_sum, np.nan)),
         "incidents_without_toll": without.round().astype("int64"),
     }
+
+
+def _nullable_ints(values: npt.NDArray[np.float64]) -> pd.arrays.IntegerArray:
+    """Float values as nullable integers (NaN -> missing)."""
+    return pd.arrays.IntegerArray(np.nan_to_num(values).round().astype("int64"), np.isnan(values))
 
 
 def monthly_counts(incidents: gpd.GeoDataFrame, months: list[str]) -> pd.DataFrame:
@@ -333,8 +344,8 @@ def _event_type_counts(
     codes: np.ndarray, types: pd.Series, n: int
 ) -> tuple[list[str | None], list[str]]:
     """Per cell: the most common event type, and "type count" pairs, most common first."""
-    type_codes, names = pd.factorize(types, sort=True)
-    names = names.tolist()  # indexing a list, not an Index, in the loop below
+    type_codes, uniques = pd.factorize(types, sort=True)
+    names = uniques.tolist()  # indexing a list, not an Index, in the loop below
     has, width = type_codes >= 0, max(len(names), 1)
     pairs, counts = np.unique(codes[has] * width + type_codes[has], return_counts=True)
     cells, kinds = np.divmod(pairs, width)

@@ -14,7 +14,8 @@ REGIONS_SOURCE = "Natural Earth 1:10m admin-1 (public domain); incidents: see in
 
 def region_areas_km2(regions: gpd.GeoDataFrame) -> pd.Series:
     """Area of each region in km², computed in Africa Albers Equal Area (ESRI:102022)."""
-    return regions.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+    areas: pd.Series = regions.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+    return areas
 
 
 def regions_with_incidents(

@@ -99,7 +99,9 @@ def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> V
     return ViewState(start, end, layers, types, basemap, tuple(problems))
 
 
-def state_to_query(state: ViewState, *, all_types: Sequence[str], basemaps: Sequence[str]) -> dict:
+def state_to_query(
+    state: ViewState, *, all_types: Sequence[str], basemaps: Sequence[str]
+) -> dict[str, str]:
     """Write a view as query parameters, leaving out what equals the default.
 
     Parameters

@@ -51,7 +51,7 @@ class RenderedGroups:
 def render_map(m: folium.Map) -> RenderedMap:
     """Render the fixed base map (the steps of ``st_folium``, run once)."""
     m.get_root().render()
-    m.render()
+    m.render()  # type: ignore[no-untyped-call]  # folium's Map.render has no annotations
     html, header = stf._get_html(m), stf._get_header(m)
     css, js = asset_links(m)
     return RenderedMap(stf._get_map_string(m), html, header, stf.get_full_id(m), css, js)

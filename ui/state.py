@@ -63,10 +63,10 @@ class PageState:
     Parameters
     ----------
     store
-        ``st.session_state`` in the app; a dict in tests.
+        ``st.session_state`` in the app (its keys may be strings or ints); a dict in tests.
     """
 
-    store: MutableMapping[str, Any]
+    store: MutableMapping[str | int, Any]
 
     # --- what the page shows ------------------------------------------------------------
 
