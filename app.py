@@ -73,7 +73,7 @@ def player() -> None:
 def main() -> None:
     """Build the page."""
     state = page_state()
-    ds, result = active_dataset(st.session_state.get("upload"), state.import_mode)
+    ds, result = active_dataset(state.upload, state.import_mode)
     all_types = event_types(ds)
     start_from_url(state, all_types)
     state.take_step()
@@ -90,7 +90,7 @@ def main() -> None:
     if state.in_story:
         story_col, map_col = st.columns([2, 3], gap="medium")
         with story_col:
-            chapter = story_panel(shipped(), go_chapter)
+            chapter = story_panel(shipped(), state, go_chapter)
     layers = layers_for(ds, View(view.start, view.end, view.event_types))
     with map_col:
         if layers[Layer.TOWNS].empty:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from layers.basemap import Basemap
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
@@ -25,6 +25,9 @@ from mali_geo.view import (
     state_from_query,
     state_to_query,
 )
+
+if TYPE_CHECKING:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 BASEMAPS: tuple[str, ...] = tuple(b.value for b in Basemap)
 
@@ -120,6 +123,12 @@ class PageState:
     def import_mode(self) -> ImportMode:
         """Whether imported incidents are added to the shipped ones or replace them."""
         return ImportMode(self.store.get("import_mode", ImportMode.ADD))
+
+    @property
+    def upload(self) -> UploadedFile | None:
+        """The file the visitor uploaded, if any."""
+        upload: UploadedFile | None = self.store.get("upload")
+        return upload
 
     @property
     def url_problems(self) -> list[str]:
