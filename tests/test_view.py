@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from mali_geo.view import (
-    DEFAULT_LAYERS,
-    PHASES,
-    TOGGLES,
-    ViewState,
-    play_start,
-    play_step,
-    state_from_query,
-    state_to_query,
-)
+from mali_geo import view
+from mali_geo.view import DEFAULT_LAYERS, PHASES, TOGGLES, ViewState
 from ui.state import BASEMAPS, Mode, PageState
 
 TYPES = ("air_strike", "battle", "suicide_attack")
 
 
 def test_an_empty_query_is_the_default_view() -> None:
-    state = state_from_query({}, basemaps=BASEMAPS)
+    state = view.state_from_query({}, basemaps=BASEMAPS)
     assert state == ViewState()
     assert state.problems == ()
-    assert state_to_query(state, all_types=TYPES, basemaps=BASEMAPS) == {}
+    assert view.state_to_query(state, all_types=TYPES, basemaps=BASEMAPS) == {}
 
 
 @pytest.mark.parametrize(
@@ -39,10 +31,10 @@ def test_an_empty_query_is_the_default_view() -> None:
     ],
 )
 def test_a_view_survives_its_url(query: dict[str, str]) -> None:
-    state = state_from_query(query, basemaps=BASEMAPS)
+    state = view.state_from_query(query, basemaps=BASEMAPS)
     assert state.problems == ()
-    written = state_to_query(state, all_types=TYPES, basemaps=BASEMAPS)
-    assert state_from_query(written, basemaps=BASEMAPS) == state
+    written = view.state_to_query(state, all_types=TYPES, basemaps=BASEMAPS)
+    assert view.state_from_query(written, basemaps=BASEMAPS) == state
     if query != {"context": "0"}:  # the context alone off is written with the layers shown
         assert written == query
 
@@ -58,7 +50,7 @@ def test_a_view_survives_its_url(query: dict[str, str]) -> None:
     ],
 )
 def test_bad_values_are_ignored_and_reported(query: dict[str, str], problem: str) -> None:
-    state = state_from_query(query, basemaps=BASEMAPS)
+    state = view.state_from_query(query, basemaps=BASEMAPS)
     assert any(problem in p for p in state.problems), state.problems
     assert (state.start, state.end) <= ("2014-12", "2014-12")
     assert state.basemap in BASEMAPS
@@ -66,13 +58,13 @@ def test_bad_values_are_ignored_and_reported(query: dict[str, str], problem: str
 
 
 def test_known_layers_keep_the_toggle_order_and_the_context() -> None:
-    state = state_from_query({"layers": "bases,regions"}, basemaps=BASEMAPS)
+    state = view.state_from_query({"layers": "bases,regions"}, basemaps=BASEMAPS)
     assert state.layers == ("regions", "bases", "context")
 
 
 def test_a_filter_keeping_every_type_is_not_written() -> None:
     state = ViewState(event_types=TYPES)
-    assert "types" not in state_to_query(state, all_types=TYPES, basemaps=BASEMAPS)
+    assert "types" not in view.state_to_query(state, all_types=TYPES, basemaps=BASEMAPS)
 
 
 def test_the_default_layers_leave_the_incidents_off() -> None:
@@ -81,10 +73,13 @@ def test_the_default_layers_leave_the_incidents_off() -> None:
 
 
 def test_play_steps_a_window_to_the_last_month_and_stops() -> None:
-    assert play_start("2013-01", "2013-12") == ("2013-01", "2013-03")
-    assert play_start("2014-11", "2014-12") == ("2012-01", "2012-03")  # no room: from the start
-    assert play_step("2013-01", "2013-03") == ("2013-02", "2013-04")
-    assert play_step("2014-10", "2014-12") is None
+    assert view.play_start("2013-01", "2013-12") == ("2013-01", "2013-03")
+    assert view.play_start("2014-11", "2014-12") == (
+        "2012-01",
+        "2012-03",
+    )  # no room: from the start
+    assert view.play_step("2013-01", "2013-03") == ("2013-02", "2013-04")
+    assert view.play_step("2014-10", "2014-12") is None
 
 
 def test_phases_are_valid_periods() -> None:
