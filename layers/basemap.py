@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.assets import make_offline, offline_map
-
-
-class Basemap(StrEnum):
-    """The basemaps offered; the value is what users see and what the URL holds."""
-
-    OFFLINE = "None (offline)"
-    LIGHT = "Light tiles (CARTO, online)"
-
+from mali_geo.view import Basemap
 
 #: Each basemap's (tile URL, tile attribution), or None for no tiles.
 TILES: dict[Basemap, tuple[str, str] | None] = {

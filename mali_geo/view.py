@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from mali_geo.catalogue import MENU, SPECS
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
@@ -27,6 +28,14 @@ DEFAULT_LAYERS: tuple[str, ...] = (
     *(layer.value for layer in MENU if SPECS[layer].default_on),
     CONTEXT,
 )
+
+
+class Basemap(StrEnum):
+    """The basemaps offered; the value is what users see and what the URL holds."""
+
+    OFFLINE = "None (offline)"
+    LIGHT = "Light tiles (CARTO, online)"
+
 
 #: The briefing's phases: label -> (first month, last month).
 PHASES: dict[str, tuple[str, str]] = {
@@ -47,7 +56,7 @@ class ViewState:
     end: str = LAST_MONTH
     layers: tuple[str, ...] = DEFAULT_LAYERS
     event_types: tuple[str, ...] | None = None
-    basemap: str = "None (offline)"
+    basemap: Basemap = Basemap.OFFLINE
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -56,15 +65,13 @@ class ViewState:
         return make_period(self.start, self.end)
 
 
-def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> ViewState:
+def state_from_query(params: Mapping[str, str]) -> ViewState:
     """Read a view from URL query parameters, ignoring (and reporting) bad values.
 
     Parameters
     ----------
     params
         Query parameters as strings (``st.query_params``).
-    basemaps
-        The basemap names the app offers.
 
     Returns
     -------
@@ -92,16 +99,16 @@ def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> V
     types = None
     if "types" in params:
         types = tuple(x for x in params["types"].split(",") if x)
-    basemap = params.get("basemap", basemaps[0])
-    if basemap not in basemaps:
-        problems.append(f"unknown basemap ignored: {basemap}")
-        basemap = basemaps[0]
+    basemap = Basemap.OFFLINE
+    if "basemap" in params:
+        try:
+            basemap = Basemap(params["basemap"])
+        except ValueError:
+            problems.append(f"unknown basemap ignored: {params['basemap']}")
     return ViewState(start, end, layers, types, basemap, tuple(problems))
 
 
-def state_to_query(
-    state: ViewState, *, all_types: Sequence[str], basemaps: Sequence[str]
-) -> dict[str, str]:
+def state_to_query(state: ViewState, *, all_types: Sequence[str]) -> dict[str, str]:
     """Write a view as query parameters, leaving out what equals the default.
 
     Parameters
@@ -110,8 +117,6 @@ def state_to_query(
         The view.
     all_types
         Every event type offered: a filter keeping all of them is not written.
-    basemaps
-        The basemap names; the first is the default.
     """
     query: dict[str, str] = {}
     if (state.start, state.end) != (FIRST_MONTH, LAST_MONTH):
@@ -123,8 +128,8 @@ def state_to_query(
         query[CONTEXT] = "0"
     if state.event_types is not None and set(state.event_types) != set(all_types):
         query["types"] = ",".join(state.event_types)
-    if state.basemap != basemaps[0]:
-        query["basemap"] = state.basemap
+    if state.basemap is not Basemap.OFFLINE:
+        query["basemap"] = state.basemap.value
     return query
 
 

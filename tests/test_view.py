@@ -12,10 +12,10 @@ TYPES = ("air_strike", "battle", "suicide_attack")
 
 
 def test_an_empty_query_is_the_default_view() -> None:
-    state = view.state_from_query({}, basemaps=BASEMAPS)
+    state = view.state_from_query({})
     assert state == ViewState()
     assert state.problems == ()
-    assert view.state_to_query(state, all_types=TYPES, basemaps=BASEMAPS) == {}
+    assert view.state_to_query(state, all_types=TYPES) == {}
 
 
 @pytest.mark.parametrize(
@@ -31,10 +31,10 @@ def test_an_empty_query_is_the_default_view() -> None:
     ],
 )
 def test_a_view_survives_its_url(query: dict[str, str]) -> None:
-    state = view.state_from_query(query, basemaps=BASEMAPS)
+    state = view.state_from_query(query)
     assert state.problems == ()
-    written = view.state_to_query(state, all_types=TYPES, basemaps=BASEMAPS)
-    assert view.state_from_query(written, basemaps=BASEMAPS) == state
+    written = view.state_to_query(state, all_types=TYPES)
+    assert view.state_from_query(written) == state
     if query != {"context": "0"}:  # the context alone off is written with the layers shown
         assert written == query
 
@@ -50,7 +50,7 @@ def test_a_view_survives_its_url(query: dict[str, str]) -> None:
     ],
 )
 def test_bad_values_are_ignored_and_reported(query: dict[str, str], problem: str) -> None:
-    state = view.state_from_query(query, basemaps=BASEMAPS)
+    state = view.state_from_query(query)
     assert any(problem in p for p in state.problems), state.problems
     assert (state.start, state.end) <= ("2014-12", "2014-12")
     assert state.basemap in BASEMAPS
@@ -58,13 +58,13 @@ def test_bad_values_are_ignored_and_reported(query: dict[str, str], problem: str
 
 
 def test_known_layers_keep_the_toggle_order_and_the_context() -> None:
-    state = view.state_from_query({"layers": "bases,regions"}, basemaps=BASEMAPS)
+    state = view.state_from_query({"layers": "bases,regions"})
     assert state.layers == ("regions", "bases", "context")
 
 
 def test_a_filter_keeping_every_type_is_not_written() -> None:
     state = ViewState(event_types=TYPES)
-    assert "types" not in view.state_to_query(state, all_types=TYPES, basemaps=BASEMAPS)
+    assert "types" not in view.state_to_query(state, all_types=TYPES)
 
 
 def test_the_default_layers_leave_the_incidents_off() -> None:

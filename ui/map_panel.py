@@ -12,14 +12,14 @@ from dataclasses import dataclass
 import geopandas as gpd
 import streamlit as st
 
-from layers.basemap import TILES, Basemap, base_map
+from layers.basemap import TILES, base_map
 from layers.context import context_layer
 from layers.drawing import drawn_layers, map_group
 from layers.highlight import highlight_layer
 from mali_geo import story
 from mali_geo.catalogue import SPECS, Layer, View
 from mali_geo.dataset import Dataset
-from mali_geo.view import CONTEXT, ViewState
+from mali_geo.view import CONTEXT, Basemap, ViewState
 from ui.cached_map import RenderedGroups, RenderedMap, combine, render_group, render_map, show_map
 from ui.data import context_data, shipped
 
@@ -46,7 +46,7 @@ def draw_map(
     chapter: story.Chapter | None,
 ) -> None:
     """The map: a fixed base (context) plus the period's layers, added without a remount."""
-    base = rendered_base(Basemap(state.basemap), CONTEXT in state.layers)
+    base = rendered_base(state.basemap, CONTEXT in state.layers)
     view = View(state.start, state.end, state.event_types)
     parts = []
     for position, layer in enumerate(drawn_layers(layers, state.layers)):

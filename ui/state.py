@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from layers.basemap import Basemap
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import ImportMode
 from mali_geo.view import (
     PHASES,
     TOGGLES,
+    Basemap,
     ViewState,
     play_start,
     play_step,
@@ -149,13 +149,13 @@ class PageState:
         types = self.event_types
         filtered = None if set(types) == set(all_types) else tuple(types)
         start, end = self.period
-        return ViewState(start, end, self.shown_layers(), filtered, self.basemap.value)
+        return ViewState(start, end, self.shown_layers(), filtered, self.basemap)
 
     def query(self, all_types: Sequence[str]) -> dict[str, str]:
         """The URL query of the page: the open chapter in story mode, else the view."""
         if self.in_story:
             return {"chapter": str(self.chapter)}
-        return state_to_query(self.view(all_types), all_types=all_types, basemaps=BASEMAPS)
+        return state_to_query(self.view(all_types), all_types=all_types)
 
     # --- changes ------------------------------------------------------------------------
 
@@ -169,10 +169,10 @@ class PageState:
         """
         if "initialised" in self.store:
             return False
-        state = state_from_query(params, basemaps=BASEMAPS)
+        state = state_from_query(params)
         self.store.update(initialised=True, playing=False, url_problems=list(state.problems))
         self.set_period((state.start, state.end))
-        self.store.update(basemap=state.basemap, mode=Mode.EXPLORE.value)
+        self.store.update(basemap=state.basemap.value, mode=Mode.EXPLORE.value)
         self._show_layers(state.layers)
         chosen = all_types if state.event_types is None else state.event_types
         self.store["event_types"] = [t for t in all_types if t in chosen]
