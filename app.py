@@ -11,7 +11,7 @@ from layers import legend
 from layers.assets import ensure_static_assets
 from layers.drawing import legends_html
 from mali_geo import config, story
-from mali_geo.catalogue import Layer, View
+from mali_geo.catalogue import Layer
 from mali_geo.dataset import flows_for
 from mali_geo.period import month_range
 from ui.data import active_dataset, event_types, layers_for, shipped
@@ -51,7 +51,10 @@ def on_play() -> None:
 
 def start_from_url(state: PageState, all_types: list[str]) -> None:
     """On a session's first run, take the view (or a story chapter) from the URL."""
-    if not state.start(st.query_params.to_dict(), all_types) or "chapter" not in st.query_params:
+    if (
+        not state.open_from_url(st.query_params.to_dict(), all_types)
+        or "chapter" not in st.query_params
+    ):
         return
     try:
         go_chapter(story.chapter(st.query_params["chapter"]).id)
@@ -91,7 +94,7 @@ def main() -> None:
         story_col, map_col = st.columns([2, 3], gap="medium")
         with story_col:
             chapter = story_panel(shipped(), state, go_chapter)
-    layers = layers_for(ds, View(view.start, view.end, view.event_types))
+    layers = layers_for(ds, view.built_for)
     with map_col:
         if layers[Layer.TOWNS].empty:
             st.info(legend.EMPTY_PERIOD)

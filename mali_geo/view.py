@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from mali_geo.catalogue import MENU, SPECS
+from mali_geo.catalogue import MENU, SPECS, View
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.errors import PeriodError
 from mali_geo.period import Period, make_period, month_range
@@ -63,6 +63,11 @@ class ViewState:
     def period(self) -> Period:
         """The validated period."""
         return make_period(self.start, self.end)
+
+    @property
+    def built_for(self) -> View:
+        """What the view's layers are built for (and cached by): period and event types."""
+        return View(self.start, self.end, self.event_types)
 
 
 def state_from_query(params: Mapping[str, str]) -> ViewState:

@@ -92,7 +92,7 @@ def test_phases_are_valid_periods() -> None:
 
 def started(query: dict[str, str]) -> PageState:
     state = PageState({})
-    assert state.start(query, list(TYPES))
+    assert state.open_from_url(query, list(TYPES))
     return state
 
 
@@ -102,7 +102,7 @@ def test_the_page_starts_from_the_url_once() -> None:
     assert state.shown_layers() == ("towns", "context")
     assert state.event_types == ["battle"]
     assert state.mode is Mode.EXPLORE
-    assert not state.start({}, list(TYPES))  # a second run keeps the session's view
+    assert not state.open_from_url({}, list(TYPES))  # a second run keeps the session's view
     assert state.period == ("2013-01", "2013-04")
 
 

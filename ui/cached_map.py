@@ -3,7 +3,7 @@
 ``st_folium`` turns the whole folium map into JavaScript on every rerun: the fixed base (the
 context layer alone takes about 70 ms) and every period layer (hundreds of ms with thousands
 of features), even when nothing changed. Here the base is rendered once per basemap and
-context, and each of the period's layers once per content (``app.py`` caches them), with
+context, and each of the period's layers once per content (:mod:`ui.map_panel` caches them), with
 streamlit-folium's own rendering steps; the strings then go to the same frontend component
 with the same arguments ``st_folium`` would send. The browser gets exactly what
 ``st_folium`` sends, so the base script stays the same and the map is never remounted.

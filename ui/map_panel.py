@@ -17,7 +17,7 @@ from layers.context import context_layer
 from layers.drawing import drawn_layers, map_group
 from layers.highlight import highlight_layer
 from mali_geo import story
-from mali_geo.catalogue import SPECS, Layer, View
+from mali_geo.catalogue import SPECS, Layer
 from mali_geo.dataset import Dataset
 from mali_geo.view import CONTEXT, Basemap, ViewState
 from ui.cached_map import RenderedGroups, RenderedMap, combine, render_group, render_map, show_map
@@ -47,7 +47,7 @@ def draw_map(
 ) -> None:
     """The map: a fixed base (context) plus the period's layers, added without a remount."""
     base = rendered_base(state.basemap, CONTEXT in state.layers)
-    view = View(state.start, state.end, state.event_types)
+    view = state.built_for
     parts = []
     for position, layer in enumerate(drawn_layers(layers, state.layers)):
         frame = layers[layer]

@@ -159,7 +159,7 @@ class PageState:
 
     # --- changes ------------------------------------------------------------------------
 
-    def start(self, params: Mapping[str, str], all_types: Sequence[str]) -> bool:
+    def open_from_url(self, params: Mapping[str, str], all_types: Sequence[str]) -> bool:
         """On a session's first run, take the view from the URL.
 
         Returns
