@@ -156,10 +156,11 @@ class OfflineMap(folium.Map):
         self.vendor_url = vendor_url
         make_offline(self, base_url=vendor_url)
 
-    def render(self, **kwargs: Any) -> None:
+    # branca types Element.render as returning the text; folium's Map.render returns None.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Point every element at local assets, then render as ``folium.Map`` does."""
         make_offline(self, base_url=self.vendor_url)
-        super().render(**kwargs)
+        super().render(**kwargs)  # type: ignore[no-untyped-call]  # folium has no annotations
 
 
 def offline_map(**kwargs: Any) -> OfflineMap:
@@ -218,8 +219,20 @@ def make_offline(element: ElementT, *, base_url: str = VENDOR_URL) -> ElementT:
 def asset_urls(element: Element) -> list[str]:
     """List the script and stylesheet URLs st_folium would load for an element.
 
-    Mirrors ``streamlit_folium.st_folium``: each element's ``default_js`` and
-    ``default_css``, plus the two d3 URLs it adds for any branca colormap.
+    Returns
+    -------
+    list of str
+        URLs without duplicates, scripts first (see :func:`asset_links`).
+    """
+    css, js = asset_links(element)
+    return list(dict.fromkeys(js + css))
+
+
+def asset_links(element: Element) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The stylesheet and script URLs st_folium would load for an element, in its order.
+
+    Mirrors ``streamlit_folium.st_folium``: each element's ``default_css`` and
+    ``default_js``, plus the two d3 URLs it puts first for any branca colormap.
 
     Parameters
     ----------
@@ -228,8 +241,8 @@ def asset_urls(element: Element) -> list[str]:
 
     Returns
     -------
-    list of str
-        URLs without duplicates, scripts first.
+    tuple
+        ``(css, js)``, each without duplicates.
     """
     js: list[str] = []
     css: list[str] = []
@@ -241,7 +254,7 @@ def asset_urls(element: Element) -> list[str]:
             ]
         js.extend(url for _, url in getattr(child, "default_js", []))
         css.extend(url for _, url in getattr(child, "default_css", []))
-    return list(dict.fromkeys(js + css))
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
 
 
 def walk(element: Element) -> Iterator[Element]:

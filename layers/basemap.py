@@ -7,11 +7,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.assets import make_offline, offline_map
+from mali_geo.view import Basemap
 
-#: Basemap choices shown to users -> (tile URL, tile attribution) or None for no tiles.
-BASEMAPS: dict[str, tuple[str, str] | None] = {
-    "None (offline)": None,
-    "Light tiles (CARTO, online)": (
+#: Each basemap's (tile URL, tile attribution), or None for no tiles.
+TILES: dict[Basemap, tuple[str, str] | None] = {
+    Basemap.OFFLINE: None,
+    Basemap.LIGHT: (
         "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
         "© OpenStreetMap contributors © CARTO",
     ),
@@ -31,20 +32,20 @@ class _Attribution(MacroElement):
     )
 
     def __init__(self, text: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
         self._name = "Attribution"
         self.text = text
 
 
 def base_map(
-    basemap: str = "None (offline)", *, context: folium.FeatureGroup | None = None
+    basemap: Basemap = Basemap.OFFLINE, *, context: folium.FeatureGroup | None = None
 ) -> folium.Map:
     """The map every view starts from: no period data, so it never changes with the period.
 
     Parameters
     ----------
     basemap
-        A key of :data:`BASEMAPS`.
+        The tiles under everything (none by default: the context layers are the basemap).
     context
         The context group (countries, river, lakes), drawn under everything; ``None`` to hide.
 
@@ -61,9 +62,9 @@ def base_map(
         control_scale=True,
         prefer_canvas=False,
     )
-    tiles = BASEMAPS.get(basemap)
+    tiles = TILES[Basemap(basemap)]
     if tiles is not None:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=basemap, max_zoom=18).add_to(m)
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=str(basemap), max_zoom=18).add_to(m)
     if context is not None:
         context.add_to(m)
     _Attribution(ATTRIBUTION).add_to(m)

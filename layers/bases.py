@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
 from layers import html
-from layers.base import geojson_group, style_from_property
+from layers.geojson import Feature, circle_style, geojson_group, style_key
+from mali_geo.config import ARMED_GROUPS
 
 NAME = "Bases"
 STATE_COLOUR = "#2166ac"
@@ -14,7 +17,16 @@ INTERNATIONAL_COLOUR = "#67a9cf"
 ARMED_GROUP_COLOUR = "#b2182b"
 CONTESTED_COLOUR = "#f4a582"
 UNKNOWN_COLOUR = "#999999"
-ARMED_GROUPS: tuple[str, ...] = ("MNLA", "Ansar Dine", "AQIM", "MUJAO", "Islamist")
+RADIUS = 9
+#: Holders' colours, with their legend labels.
+HOLDERS: dict[str, str] = {
+    STATE_COLOUR: "Malian army",
+    INTERNATIONAL_COLOUR: "French / UN forces (with or without Malian army)",
+    ARMED_GROUP_COLOUR: "Armed groups",
+    CONTESTED_COLOUR: "Contested",
+    UNKNOWN_COLOUR: "No cited record yet",
+}
+STYLE = circle_style(RADIUS, "#000000", 2.5)
 
 
 def holder_colour(held_by: str | None) -> str:
@@ -36,47 +48,31 @@ def holder_colour(held_by: str | None) -> str:
 
 def bases_layer(bases: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Bases with their holder at the end of the period, history and sources in the popup."""
-    gdf = bases.copy()
-    gdf["_tooltip"] = [
-        html.tooltip(b.name, f"held by {html.text(b.held_by) if b.held_by else 'unknown'}")
-        for b in bases.itertuples()
-    ]
-    gdf["_popup"] = [_popup(b) for b in bases.itertuples()]
-    gdf["_style"] = [
-        {
-            "radius": 9,
-            "color": "#000000",
-            "weight": 2.5,
-            "fill": True,
-            "fillColor": holder_colour(h),
-            "fillOpacity": 1,
-        }
-        for h in bases["held_by"]
-    ]
-    return geojson_group(
-        gdf, name=NAME, style=style_from_property, marker=folium.CircleMarker(radius=9)
-    )
+    features = [_feature(b) for b in bases.itertuples()]
+    marker = folium.CircleMarker(radius=RADIUS)
+    return geojson_group(bases, features, name=NAME, style=_style, marker=marker)
 
 
-def legend_html() -> str:
+def legend_html(_bases: gpd.GeoDataFrame) -> str:
     """Legend of holder colours."""
-    items = [
-        ("Malian army", STATE_COLOUR),
-        ("French / UN forces (with or without Malian army)", INTERNATIONAL_COLOUR),
-        ("Armed groups", ARMED_GROUP_COLOUR),
-        ("Contested", CONTESTED_COLOUR),
-        ("No cited record yet", UNKNOWN_COLOUR),
-    ]
-    body = "".join(
-        f'<span style="display:inline-block;margin-right:8px">'
-        f'<span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
-        f'border:2px solid #000;background:{c};vertical-align:middle"></span> {label}</span>'
-        for label, c in items
+    swatch = "width:12px;height:12px;border-radius:6px;border:2px solid #000;background:{colour}"
+    return html.categorical_legend(
+        "Bases: held at the end of the period by",
+        [(label, colour) for colour, label in HOLDERS.items()],
+        swatch=swatch,
     )
-    return f"<div><b>Bases: held at the end of the period by</b><br>{body}</div>"
 
 
-def _popup(b: object) -> str:
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    return {**STYLE, "fillColor": style_key(feature)}
+
+
+def _feature(b: Any) -> Feature:
+    held_by = html.text(b.held_by) if b.held_by else "unknown"
+    return html.tooltip(b.name, f"held by {held_by}"), _popup(b), holder_colour(b.held_by)
+
+
+def _popup(b: Any) -> str:
     history = b.history if isinstance(b.history, str) else ""
     lines = "<br>".join(html.text(line) for line in history.split("\n") if line)
     rows = [

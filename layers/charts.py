@@ -20,7 +20,7 @@ def monthly_chart(monthly: pd.DataFrame, start: str, end: str) -> alt.Chart:
         The selected period, ``YYYY-MM``.
     """
     data = monthly.assign(in_period=monthly["month"].between(start, end))
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -35,6 +35,7 @@ def monthly_chart(monthly: pd.DataFrame, start: str, end: str) -> alt.Chart:
         )
         .properties(height=220)
     )
+    return chart
 
 
 def refugees_chart(by_host: pd.DataFrame, *, until: str = "2014-12-31") -> alt.Chart:
@@ -50,7 +51,7 @@ def refugees_chart(by_host: pd.DataFrame, *, until: str = "2014-12-31") -> alt.C
     data = by_host[by_host["as_of"] <= pd.Timestamp(until)]
     # UNHCR counts once a year, on 31 December: label the points so, not with months.
     data = data.assign(year_end="end " + data["as_of"].dt.year.astype(str))
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
@@ -65,3 +66,4 @@ def refugees_chart(by_host: pd.DataFrame, *, until: str = "2014-12-31") -> alt.C
         )
         .properties(height=240)
     )
+    return chart

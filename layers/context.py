@@ -6,6 +6,8 @@ as one: pale land, blue water.
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
@@ -18,6 +20,11 @@ MALI_FILL = "#fbf8f1"
 WATER = "#9ecae1"
 BORDER = "#8c8c8c"
 MALI_OUTLINE = "#333333"
+#: Land styles; their fill opacity is 1 with no tiles and 0 over tiles.
+COUNTRY_STYLE: dict[str, Any] = {"fillColor": LAND, "color": BORDER, "weight": 0.8}
+MALI_STYLE: dict[str, Any] = {"fillColor": MALI_FILL, "color": MALI_OUTLINE, "weight": 2}
+LAKE_STYLE: dict[str, Any] = {"fillColor": WATER, "fillOpacity": 1, "color": WATER, "weight": 0.5}
+RIVER_STYLE: dict[str, Any] = {"color": WATER, "weight": 2.5, "opacity": 1}
 
 
 def context_layer(
@@ -44,16 +51,12 @@ def context_layer(
     mali = countries[countries["role"] == "focus"]
     fill = 0.0 if over_tiles else 1.0
 
-    def country_style(_feature: dict) -> dict:
-        return {"fillColor": LAND, "fillOpacity": fill, "color": BORDER, "weight": 0.8}
-
-    def mali_style(_feature: dict) -> dict:
-        return {"fillColor": MALI_FILL, "fillOpacity": fill, "color": MALI_OUTLINE, "weight": 2}
-
-    _add(group, others, "Neighbouring countries", country_style, tooltip_field="name_en")
-    _add(group, mali, "Mali", mali_style)
-    _add(group, lakes, "Lakes", _water_fill, tooltip_field="name_display")
-    _add(group, niger, "Niger river", _river)
+    country = {**COUNTRY_STYLE, "fillOpacity": fill}
+    focus = {**MALI_STYLE, "fillOpacity": fill}
+    _add(group, others, "Neighbouring countries", country, tooltip_field="name_en")
+    _add(group, mali, "Mali", focus)
+    _add(group, lakes, "Lakes", LAKE_STYLE, tooltip_field="name_display")
+    _add(group, niger, "Niger river", RIVER_STYLE)
     return group
 
 
@@ -61,7 +64,7 @@ def _add(
     group: folium.FeatureGroup,
     gdf: gpd.GeoDataFrame,
     name: str,
-    style: object,
+    style: dict[str, Any],
     *,
     tooltip_field: str | None = None,
 ) -> None:
@@ -74,16 +77,8 @@ def _add(
     folium.GeoJson(
         data,
         name=name,
-        style_function=style,
+        style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(fields=cols, labels=False) if cols else None,
         interactive=bool(tooltip_field),
         smooth_factor=1.5,
     ).add_to(group)
-
-
-def _water_fill(_feature: dict) -> dict:
-    return {"fillColor": WATER, "fillOpacity": 1, "color": WATER, "weight": 0.5}
-
-
-def _river(_feature: dict) -> dict:
-    return {"color": WATER, "weight": 2.5, "opacity": 1}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
 from layers import html
-from layers.base import geojson_group, style_from_property
+from layers.geojson import Feature, geojson_group, style_key
+from mali_geo.geometry import has_coordinate
 
 NAME = "Displacement flows"
 KIND_COLOURS: dict[str, str] = {"refugees": "#1b7837", "idps": "#e08214"}
@@ -18,6 +21,8 @@ ORIGIN_LABEL = "Northern Mali (origin not recorded by the sources)"
 #: Line width in pixels per person: 10,000 people = 2 px. Linear, so widths compare.
 PX_PER_PERSON = 2 / 10_000
 MIN_WIDTH = 0.5
+OTHER_COLOUR = "#666666"
+STYLE: dict[str, Any] = {"opacity": 0.75, "lineCap": "butt"}
 
 
 def flow_width(people: int) -> float:
@@ -27,26 +32,8 @@ def flow_width(people: int) -> float:
 
 def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Refugee and IDP flows from their origin to where people were counted."""
-    gdf = flows.copy()
-    gdf["_tooltip"] = [
-        html.tooltip(
-            f.destination,
-            f"{int(f.people):,} {KIND_NOUNS.get(f.kind, f.kind)} as of {html.text(f.as_of)}",
-        )
-        for f in flows.itertuples()
-    ]
-    gdf["_popup"] = [_popup(f) for f in flows.itertuples()]
-    gdf["_style"] = [
-        {
-            "color": KIND_COLOURS.get(k, "#666666"),
-            "weight": flow_width(p),
-            "opacity": 0.75,
-            "lineCap": "butt",
-        }
-        for k, p in zip(flows["kind"], flows["people"], strict=True)
-    ]
-    group = geojson_group(gdf, name=NAME, style=style_from_property)
-    drawn = flows.geometry[~(flows.geometry.isna() | flows.geometry.is_empty)]
+    group = geojson_group(flows, [_feature(f) for f in flows.itertuples()], name=NAME, style=_style)
+    drawn = flows.geometry[has_coordinate(flows)]
     if len(drawn):
         lon, lat = drawn.iloc[0].coords[0]
         folium.CircleMarker(
@@ -62,27 +49,34 @@ def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def legend_html() -> str:
+def legend_html(_flows: gpd.GeoDataFrame) -> str:
     """Legend: colours by kind and the width scale."""
-    kinds = "".join(
-        f'<span style="display:inline-block;margin-right:10px">'
-        f'<span style="display:inline-block;width:24px;height:4px;background:{c};'
-        f'vertical-align:middle"></span> {KIND_LABELS[k]}</span>'
-        for k, c in KIND_COLOURS.items()
-    )
-    scale = "".join(
-        f'<span style="display:inline-block;margin-right:10px">'
-        f'<span style="display:inline-block;width:24px;height:{flow_width(n)}px;'
-        f'background:#444;vertical-align:middle"></span> {n:,}</span>'
+    kinds = [
+        (KIND_LABELS[k], f"width:24px;height:4px;background:{c}") for k, c in KIND_COLOURS.items()
+    ]
+    scale = [
+        (f"{n:,}", f"width:24px;height:{flow_width(n)}px;background:{ORIGIN_COLOUR}")
         for n in (10_000, 25_000, 50_000)
-    )
-    return (
-        f"<div><b>Displacement flows</b> (line width proportional to people)<br>{kinds}<br>"
-        f"{scale}</div>"
+    ]
+    return html.legend_block(
+        "Displacement flows (line width proportional to people)", [*kinds, *scale]
     )
 
 
-def _popup(f: object) -> str:
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    colour, width = str(style_key(feature)).split(" ")
+    return {"color": colour, "weight": float(width), **STYLE}
+
+
+def _feature(f: Any) -> Feature:
+    noun = KIND_NOUNS.get(f.kind, f.kind)
+    tooltip = html.tooltip(f.destination, f"{int(f.people):,} {noun} as of {html.text(f.as_of)}")
+    # The style key: the colour and the width, e.g. "#1b7837 2.5".
+    key = f"{KIND_COLOURS.get(f.kind, OTHER_COLOUR)} {flow_width(f.people)}"
+    return tooltip, _popup(f), key
+
+
+def _popup(f: Any) -> str:
     rows = [
         ("Kind", html.text(KIND_LABELS.get(f.kind, f.kind))),
         ("People", f"{int(f.people):,}"),

@@ -7,6 +7,7 @@ import geopandas as gpd
 
 from layers import html
 from layers.assets import make_offline
+from mali_geo.geometry import has_coordinate
 
 NAME = "Story highlights"
 COLOUR = "#00bcd4"
@@ -32,7 +33,7 @@ def highlight_layer(points: gpd.GeoDataFrame) -> folium.FeatureGroup:
         Named :data:`NAME`, already passed through :func:`layers.assets.make_offline`.
     """
     group = folium.FeatureGroup(name=NAME, show=True)
-    has_point = ~(points.geometry.isna() | points.geometry.is_empty).to_numpy(dtype=bool)
+    has_point = has_coordinate(points)
     for name, point in zip(points["name"][has_point], points.geometry[has_point], strict=True):
         folium.CircleMarker(
             location=(point.y, point.x),

@@ -96,3 +96,33 @@ def _missing(value: Any) -> bool:
 def _short(url: str) -> str:
     host = urlparse(url).netloc
     return host.removeprefix("www.") or url
+
+
+def categorical_legend(
+    title: str, items: Sequence[tuple[str, str]], *, swatch: str, note: str = ""
+) -> str:
+    """A legend block: a bold title, then one swatch per ``(label, colour)`` pair.
+
+    Parameters
+    ----------
+    title
+        Project text, may hold HTML.
+    items
+        Pairs of a label (project text, already safe) and a CSS colour.
+    swatch
+        The CSS of a swatch, with ``{colour}`` where its colour goes.
+    note
+        Already-safe HTML shown under the swatches.
+    """
+    return legend_block(title, [(label, swatch.format(colour=c)) for label, c in items], note=note)
+
+
+def legend_block(title: str, swatches: Sequence[tuple[str, str]], *, note: str = "") -> str:
+    """A legend block from ``(label, swatch CSS)`` pairs (see :func:`categorical_legend`)."""
+    body = "".join(
+        f'<span style="display:inline-block;margin-right:8px">'
+        f'<span style="display:inline-block;vertical-align:middle;{css}"></span> {label}</span>'
+        for label, css in swatches
+    )
+    extra = f"<br>{note}" if note else ""
+    return f"<div><b>{title}</b><br>{body}{extra}</div>"

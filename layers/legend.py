@@ -1,13 +1,9 @@
-"""Texts around the map: legends, notes and the sources, as safe HTML or Markdown."""
+"""Texts around the map: notes, captions and the sources, as safe HTML or Markdown."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-
-import geopandas as gpd
-
-from layers import bases, displacement, html, incidents, regions, towns
-from mali_geo.displacement import Flows
+from layers import html
+from mali_geo.displacement import Figure, Flows
 
 EMPTY_PERIOD = (
     "No incident with a coordinate is recorded in this period for the chosen event types. "
@@ -36,33 +32,18 @@ def fatality_text(low: int | None, high: int | None) -> str:
     return text.replace("at least ", "≥ ").replace("up to ", "≤ ")
 
 
-def legends_html(layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str]) -> str:
-    """The legends of the visible layers, side by side."""
-    parts = []
-    if "regions" in visible:
-        parts.append(regions.legend_html())
-    if "towns" in visible:
-        parts.append(towns.legend_html())
-    if "incidents" in visible and "incidents" in layers:
-        shown = layers["incidents"]  # located incidents only (build_layers' incident_points)
-        if len(shown) > incidents.MAX_POINTS:  # as incidents.is_aggregated
-            parts.append(incidents.grid_legend_html(len(shown)))
-        else:
-            parts.append(incidents.legend_html(sorted(shown["event_type"].dropna().unique())))
-    if "bases" in visible:
-        parts.append(bases.legend_html())
-    if "displacement" in visible:
-        parts.append(displacement.legend_html())
-    cells = "".join(f'<div style="flex:1 1 260px;font-size:13px">{p}</div>' for p in parts)
-    return f'<div class="legends" style="display:flex;flex-wrap:wrap;gap:12px">{cells}</div>'
-
-
 def flows_note(flows: Flows) -> str:
     """What the flows leave out: camps without a coordinate and missing IDP breakdowns."""
     notes = []
     if not flows.unplaced.empty:
         listed = ", ".join(
-            f"{r.site} ({int(r.people):,}, {r.host})" for r in flows.unplaced.itertuples()
+            f"{site} ({people:,}, {host})"
+            for site, people, host in zip(
+                flows.unplaced["site"],
+                flows.unplaced["people"].astype(int),
+                flows.unplaced["host"],
+                strict=True,
+            )
         )
         notes.append(
             "Not on the map: sites with no coordinate in the project's gazetteer "
@@ -104,7 +85,7 @@ def verdict_badge(verdict: str) -> str:
     return VERDICT_BADGES.get(verdict, verdict)
 
 
-def as_of_note(figure: dict | None) -> str:
+def as_of_note(figure: Figure | None) -> str:
     """The as-of date and source of a headline displacement figure."""
     if figure is None:
         return "no figure at or before the end of this period"

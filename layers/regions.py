@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
 from layers import html
-from layers.base import geojson_group, style_from_property
+from layers.geojson import Feature, geojson_group, style_key
 
 NAME = "Regions"
 #: Upper bounds of the incident-count classes; the last class is open-ended.
 BINS: tuple[int, ...] = (0, 4, 9, 19, 39)
 COLOURS: tuple[str, ...] = ("#f7f7f7", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")
 OUTLINE = "#555555"
+STYLE: dict[str, Any] = {"fillOpacity": 0.65, "color": OUTLINE, "weight": 1}
 
 
 def region_colour(incidents: int) -> str:
@@ -31,38 +34,32 @@ def regions_layer(regions: gpd.GeoDataFrame) -> folium.FeatureGroup:
     regions
         From :func:`mali_geo.regions.regions_with_incidents`.
     """
-    gdf = regions.copy()
-    gdf["_tooltip"] = [
-        html.tooltip(r.name, f"{r.incidents} incident(s) recorded in the period")
-        for r in regions.itertuples()
-    ]
-    gdf["_popup"] = [_popup(r) for r in regions.itertuples()]
-    gdf["_style"] = [
-        {"fillColor": region_colour(n), "fillOpacity": 0.65, "color": OUTLINE, "weight": 1}
-        for n in regions["incidents"]
-    ]
-    return geojson_group(gdf, name=NAME, style=style_from_property)
+    features = [_feature(r) for r in regions.itertuples()]
+    return geojson_group(regions, features, name=NAME, style=_style)
 
 
-def legend_html() -> str:
-    """Legend of the region shading, as a small HTML block."""
-    labels = []
+def legend_html(_regions: gpd.GeoDataFrame) -> str:
+    """Legend of the region shading."""
+    items = []
     low = 0
     for bound, colour in zip(BINS, COLOURS, strict=False):
-        label = f"{low}" if low == bound else f"{low}–{bound}"
-        labels.append((colour, label))
+        items.append((f"{low}" if low == bound else f"{low}–{bound}", colour))
         low = bound + 1
-    labels.append((COLOURS[-1], f"{low}+"))
-    items = "".join(
-        f'<span style="display:inline-block;margin-right:8px">'
-        f'<span style="display:inline-block;width:14px;height:14px;background:{c};'
-        f'border:1px solid {OUTLINE};vertical-align:middle"></span> {label}</span>'
-        for c, label in labels
-    )
-    return f"<div><b>Regions: incidents in the period</b><br>{items}</div>"
+    items.append((f"{low}+", COLOURS[-1]))
+    swatch = f"width:14px;height:14px;background:{{colour}};border:1px solid {OUTLINE}"
+    return html.categorical_legend("Regions: incidents in the period", items, swatch=swatch)
 
 
-def _popup(r: object) -> str:
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"fillColor": style_key(feature), **STYLE}
+
+
+def _feature(r: Any) -> Feature:
+    figure = f"{r.incidents} incident(s) recorded in the period"
+    return html.tooltip(r.name, figure), _popup(r), region_colour(r.incidents)
+
+
+def _popup(r: Any) -> str:
     rows = [
         ("Region (2012)", html.text(r.name)),
         ("Area", f"{int(r.area_km2):,} km² (equal-area CRS)"),

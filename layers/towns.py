@@ -9,7 +9,8 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.incidents import STYLE_FIELD, compact_geojson_group, compact_popup, readable_types
+from layers.geojson import circle_style, compact_popup, geojson_group, style_key
+from layers.incidents import readable_types
 from mali_geo.towns import MAX_TOWN_SOURCES
 
 NAME = "Towns with incidents"
@@ -17,6 +18,7 @@ COLOUR = "#7a0177"
 #: Circle area proportional to the count: radius = MIN + SCALE * sqrt(count).
 MIN_RADIUS = 3.0
 SCALE = 3.0
+STYLE = circle_style(MIN_RADIUS, COLOUR, 1.5, fill=COLOUR, opacity=0.35)  # radius per town
 
 
 def town_radius(incidents: int) -> float:
@@ -26,41 +28,32 @@ def town_radius(incidents: int) -> float:
 
 def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Towns with at least one incident, sized by count, with tooltip and popup."""
-    gdf = towns.copy()
-    gdf["_tooltip"] = [
-        html.tooltip(t.name, f"{t.incidents} incident(s)") for t in towns.itertuples()
+    features = [
+        (html.tooltip(t.name, f"{t.incidents} incident(s)"), _popup(t), town_radius(t.incidents))
+        for t in towns.itertuples()
     ]
-    gdf["_popup"] = [_popup(t) for t in towns.itertuples()]
-    gdf[STYLE_FIELD] = [town_radius(n) for n in towns["incidents"]]
-    return compact_geojson_group(gdf, name=NAME, style=_style, marker=folium.CircleMarker(radius=5))
+    marker = folium.CircleMarker(radius=5)
+    return geojson_group(towns, features, name=NAME, style=_style, marker=marker)
 
 
-def legend_html() -> str:
+def legend_html(_towns: gpd.GeoDataFrame) -> str:
     """Legend: circle sizes for a few counts."""
-    items = "".join(
-        f'<span style="display:inline-block;margin-right:10px">'
-        f'<svg width="{2 * town_radius(n) + 2}" height="{2 * town_radius(n) + 2}" '
-        f'style="vertical-align:middle"><circle cx="{town_radius(n) + 1}" '
-        f'cy="{town_radius(n) + 1}" r="{town_radius(n)}" fill="{COLOUR}" fill-opacity="0.35" '
-        f'stroke="{COLOUR}"/></svg> {n}</span>'
+    swatches = [
+        (
+            f"{n}",
+            f"width:{2 * town_radius(n)}px;height:{2 * town_radius(n)}px;"
+            f"border-radius:50%;border:1px solid {COLOUR};background:{COLOUR}59",
+        )
         for n in (1, 5, 20)
-    )
-    return f"<div><b>Towns: incidents in the period</b><br>{items}</div>"
+    ]
+    return html.legend_block("Towns: incidents in the period", swatches)
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    radius = feature["properties"][STYLE_FIELD]
-    return {
-        "radius": radius,
-        "color": COLOUR,
-        "weight": 1.5,
-        "fill": True,
-        "fillColor": COLOUR,
-        "fillOpacity": 0.35,
-    }
+    return {"radius": style_key(feature), **STYLE}
 
 
-def _popup(t: object) -> str:
+def _popup(t: Any) -> str:
     # The popup links the first few sources; the downloads carry every one.
     urls = [s for s in str(t.source).split("\n") if s]
     sources = [html.link(s) for s in urls[:MAX_TOWN_SOURCES]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from mali_geo.geometry import has_coordinate
+
 NOTE = "region from the point (Natural Earth 2012 boundaries)"
 
 
@@ -29,7 +31,7 @@ def fill_admin1(incidents: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> gpd.G
     """
     out = incidents.copy()
     blank = out["admin1"].isna() | out["admin1"].fillna("").str.strip().eq("")
-    missing = blank & out.geometry.notna() & ~out.geometry.is_empty
+    missing = blank.to_numpy(dtype=bool) & has_coordinate(out)
     if not missing.any():
         return out
     points = out.loc[missing, ["geometry"]]

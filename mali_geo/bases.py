@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import pandas as pd
 
@@ -52,7 +54,7 @@ def bases_at(bases: pd.DataFrame, places: pd.DataFrame, period: Period) -> gpd.G
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
-def _base_row(group: pd.DataFrame, coords: pd.DataFrame, period: Period) -> dict:
+def _base_row(group: pd.DataFrame, coords: pd.DataFrame, period: Period) -> dict[str, Any]:
     first = group.iloc[0]
     if first["place"] not in coords.index or pd.isna(coords.loc[first["place"], "lat"]):
         msg = f"bases: place {first['place']!r} of base {first['base_id']!r} has no coordinate"

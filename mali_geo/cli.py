@@ -13,16 +13,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from mali_geo import config
-from mali_geo.dataset import (
-    LAYERS,
-    Dataset,
-    ImportMode,
-    build_layers,
-    load_dataset,
-    with_incidents,
-)
+from mali_geo.catalogue import LAYERS, build_layers
+from mali_geo.dataset import Dataset, ImportMode, load_dataset, with_incidents
 from mali_geo.errors import MaliGeoError, PeriodError, UsageError
 from mali_geo.export import write_layers
+from mali_geo.geometry import has_coordinate
 from mali_geo.period import full_period, make_period
 
 
@@ -114,7 +109,7 @@ def _run_info(args: argparse.Namespace) -> int:
         print(f"{name}: {len(gdf)} features over the whole period")
     inc = dataset.incidents
     print(
-        f"incidents: {len(inc)} in the file, {int(inc.geometry.notna().sum())} with a coordinate, "
+        f"incidents: {len(inc)} in the file, {int(has_coordinate(inc).sum())} with a coordinate, "
         f"{inc['date_start'].min():%Y-%m-%d} to {inc['date_end'].max():%Y-%m-%d}"
     )
     disp = dataset.displacement

@@ -36,6 +36,11 @@ STUDY_AREA = (-18.0, 4.0, 16.0, 28.0)
 POINT_PRECISION = 6
 SHAPE_PRECISION = 5
 
+#: Mali's regions as of 2012 (8 regions and the Bamako district), as the data names them.
+REGION_NAMES: tuple[str, ...] = (
+    *("Kayes", "Koulikoro", "Sikasso", "Ségou", "Mopti"),
+    *("Tombouctou", "Gao", "Kidal", "Bamako"),
+)
 #: The three northern regions of Mali as of 2012.
 NORTHERN_REGIONS = ("Tombouctou", "Gao", "Kidal")
 
@@ -46,3 +51,9 @@ ATTRIBUTION = (
     "IOM DTM, CMP, IDMC (cited per figure). "
     "Incidents, key events and bases: compiled from public reports, source linked per feature."
 )
+
+#: Armed groups as named in the bases' ``held_by`` (a holder naming one is an armed group).
+ARMED_GROUPS: tuple[str, ...] = ("MNLA", "Ansar Dine", "AQIM", "MUJAO", "Islamist")
+
+#: Where UNHCR's figures can be looked up (the data came via UNHCR's ``refugees`` R package).
+UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"

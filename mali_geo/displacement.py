@@ -8,12 +8,14 @@ region of displacement; headline totals use ``country_total`` rows only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, Point
 
-from mali_geo.config import EQUAL_AREA_CRS, NORTHERN_REGIONS, WGS84
+from mali_geo.config import EQUAL_AREA_CRS, NORTHERN_REGIONS, UNHCR_URL, WGS84
 from mali_geo.period import Period
 
 #: Neighbouring countries (in the study area) whose UNHCR figures are drawn as flows.
@@ -54,8 +56,6 @@ FLOW_COLUMNS: tuple[str, ...] = (
     "source_ref",
     "source_url",
 )
-#: Where UNHCR's figures can be looked up (the data came via UNHCR's ``refugees`` R package).
-UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def north_point(regions: gpd.GeoDataFrame) -> Point:
     """One representative point for northern Mali: the equal-area centroid of its 3 regions."""
     north = regions[regions["name"].isin(NORTHERN_REGIONS)].to_crs(EQUAL_AREA_CRS)
     centroid = gpd.GeoSeries([north.union_all().centroid], crs=EQUAL_AREA_CRS)
-    return centroid.to_crs(WGS84).iloc[0]
+    point: Point = centroid.to_crs(WGS84).iloc[0]
+    return point
 
 
 def displacement_flows(
@@ -118,7 +119,25 @@ def displacement_flows(
     return Flows(gpd.GeoDataFrame(lines, geometry="geometry", crs=WGS84), unplaced)
 
 
-def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> dict | None:
+class Population(StrEnum):
+    """Who a displacement figure counts."""
+
+    REFUGEES = "refugees"
+    IDPS = "idps"
+
+
+class Figure(TypedDict):
+    """A national displacement figure with its as-of date and source."""
+
+    people: int
+    as_of: pd.Timestamp
+    source: str
+    source_ref: str
+
+
+def latest_figure(
+    displacement: pd.DataFrame, period: Period, *, kind: Population | str
+) -> Figure | None:
     """The national total of refugees (all hosts) or IDPs as of the period's end.
 
     Parameters
@@ -128,12 +147,12 @@ def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> d
     period
         Its last day is the cut-off.
     kind
-        ``"refugees"`` (UNHCR, summed over host countries at one date) or ``"idps"`` (one
-        national figure; IOM/CMP preferred over UNHCR and IDMC at the same date).
+        Refugees (UNHCR, summed over host countries at one date) or IDPs (one national
+        figure; IOM/CMP preferred over UNHCR and IDMC at the same date).
 
     Returns
     -------
-    dict or None
+    Figure or None
         ``people``, ``as_of``, ``source``, ``source_ref``; ``None`` if no figure precedes the end.
     """
     rows = displacement[
@@ -141,7 +160,8 @@ def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> d
         & (displacement["population_type"] == kind)
         & (displacement["ref_date"] <= period.end_date)
     ]
-    if kind == "idps":
+    kind = Population(kind)
+    if kind is Population.IDPS:
         rows = rows[rows["host_iso3"] == "MLI"]
     else:
         rows = rows[rows["source"].str.startswith("UNHCR")]
@@ -149,14 +169,14 @@ def latest_figure(displacement: pd.DataFrame, period: Period, *, kind: str) -> d
         return None
     as_of = rows["ref_date"].max()
     rows = rows[rows["ref_date"] == as_of]
-    if kind == "idps":
+    if kind is Population.IDPS:
         rows = rows.iloc[[_preferred_source(rows["source"])]]
-    return {
-        "people": int(rows["value"].sum()),
-        "as_of": as_of,
-        "source": "; ".join(dict.fromkeys(rows["source"])),
-        "source_ref": "; ".join(dict.fromkeys(rows["source_ref"].dropna())),
-    }
+    return Figure(
+        people=int(rows["value"].sum()),
+        as_of=as_of,
+        source="; ".join(dict.fromkeys(rows["source"])),
+        source_ref="; ".join(dict.fromkeys(rows["source_ref"].dropna())),
+    )
 
 
 def refugees_by_host(displacement: pd.DataFrame) -> pd.DataFrame:
@@ -174,7 +194,7 @@ def refugees_by_host(displacement: pd.DataFrame) -> pd.DataFrame:
         & displacement["source"].str.startswith("UNHCR")
     ]
     host = rows["host_iso3"].map(REFUGEE_HOSTS).fillna("other countries")
-    out = rows.assign(host=host).groupby(["ref_date", "host"], as_index=False)["value"].sum()
+    out = rows.assign(host=host).groupby(["ref_date", "host"], as_index=False)[["value"]].sum()
     return out.rename(columns={"ref_date": "as_of", "value": "people"})
 
 
@@ -186,7 +206,7 @@ def _preferred_source(sources: pd.Series) -> int:
         next((i for i, key in enumerate(IDP_SOURCE_ORDER) if s.startswith(key)), 99)
         for s in sources
     ]
-    return int(pd.Series(ranks).idxmin())
+    return ranks.index(min(ranks))
 
 
 def _refugee_flows(
@@ -203,18 +223,19 @@ def _refugee_flows(
     ]
     coords = places.dropna(subset=["lat"]).set_index("name")[["lat", "lon"]]
     flows, unplaced = [], []
-    for host, rows in sites.groupby("host_iso3", sort=True):
+    for host_code, rows in sites.groupby("host_iso3", sort=True):
+        host = str(host_code)
         rows = rows[rows["ref_date"] == rows["ref_date"].max()]
         name = rows["location_clean"].map(lambda s: SITE_ALIASES.get(s, s))
         located = name.isin(coords.index)
         # Two UNHCR rows can name one gazetteer place (Ayourou, Ayourou Ville): one flow.
         for place, group in rows[located].groupby(name[located], sort=True):
             dest = Point(coords.loc[place, "lon"], coords.loc[place, "lat"])
-            flows.append(_flow("refugees", group, origin, dest, place, host, True))
+            flows.append(_flow("refugees", group, origin, dest, str(place), host, True))
         # Sites with no coordinate in any gazetteer are reported (null geometry), not placed.
         rest = rows[~located]
         for site, group in rest.groupby("location_clean", sort=True):
-            flows.append(_flow("refugees", group, origin, None, site, host, False))
+            flows.append(_flow("refugees", group, origin, None, str(site), host, False))
         if not rest.empty:
             unplaced.append(rest.assign(host=REFUGEE_HOSTS[host]))
     unplaced_frame = _unplaced_frame(unplaced)
@@ -249,7 +270,7 @@ def _flow(
     destination: str,
     host: str,
     located: bool,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "origin": NORTH_LABEL,

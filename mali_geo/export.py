@@ -16,11 +16,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
+from mali_geo.geometry import has_shape
 
 
 def feature_collection(gdf: gpd.GeoDataFrame, *, layer: str | None = None) -> dict[str, Any]:
@@ -127,8 +128,8 @@ def _json_values(series: pd.Series) -> list[Any]:
     else:
         return [_json_scalar(v) for v in series]
     values[missing] = None
-    out: list[Any] = values.tolist()
-    return out
+    listed: list[Any] = values.tolist()
+    return listed
 
 
 def _json_scalar(value: Any) -> Any:
@@ -148,7 +149,7 @@ def _json_scalar(value: Any) -> Any:
 def _geometries(geoms: gpd.GeoSeries) -> list[dict[str, Any] | None]:
     """GeoJSON geometries; points (the bulk of big layers) without a per-point shapely call."""
     values = geoms.to_numpy()
-    empty = shapely.is_missing(values) | shapely.is_empty(values)
+    empty = ~has_shape(values)
     is_point = (shapely.get_type_id(values) == 0) & ~empty
     if is_point.all():
         return [
@@ -157,34 +158,35 @@ def _geometries(geoms: gpd.GeoSeries) -> list[dict[str, Any] | None]:
         ]
     simple = (shapely.get_type_id(values) == 3) & (shapely.get_num_interior_rings(values) == 0)
     if simple.all():  # e.g. grid cells: many small polygons without holes
-        return [*_simple_polygons(values)]
+        return _simple_polygons(values)
     return [None if gone else _geometry(geom) for geom, gone in zip(values, empty, strict=True)]
 
 
-def _simple_polygons(values: np.ndarray) -> list[dict[str, Any]]:
+def _simple_polygons(values: np.ndarray) -> list[dict[str, Any] | None]:
     """What :func:`_geometry` gives for polygons without holes, with one shapely call for all."""
     coords, index = shapely.get_coordinates(shapely.get_exterior_ring(values), return_index=True)
     coords = np.round(coords, SHAPE_PRECISION)
-    ccw = np.asarray(shapely.is_ccw(shapely.linearrings(coords, indices=index)), dtype=bool)
+    ccw = shapely.is_ccw(shapely.linearrings(coords, indices=index))
     bounds = np.searchsorted(index, np.arange(len(values) + 1))
-    out = []
-    for i, counter_clockwise in enumerate(ccw.tolist()):
+    out: list[dict[str, Any] | None] = []
+    for i, counter_clockwise in enumerate(np.asarray(ccw, dtype=bool).tolist()):
         ring = coords[bounds[i] : bounds[i + 1]].tolist()
         out.append({"type": "Polygon", "coordinates": [ring if counter_clockwise else ring[::-1]]})
     return out
 
 
 def _geometry(geom: BaseGeometry) -> dict[str, Any]:
-    if isinstance(geom, shapely.Point):
+    if isinstance(geom, Point):
         x, y = round(geom.x, POINT_PRECISION), round(geom.y, POINT_PRECISION)
         return {"type": "Point", "coordinates": [x, y]}
-    rounded = shapely.transform(geom, lambda xy: np.round(xy, SHAPE_PRECISION))
-    if isinstance(rounded, shapely.Polygon):
-        rounded = orient(rounded, sign=1.0)
-    elif isinstance(rounded, shapely.MultiPolygon):
-        rounded = shapely.MultiPolygon([orient(p, sign=1.0) for p in rounded.geoms])
-    out: dict[str, Any] = json.loads(json.dumps(mapping(rounded)))
-    return out
+    geom = shapely.transform(geom, lambda xy: np.round(xy, SHAPE_PRECISION))
+    if isinstance(geom, Polygon):
+        geom = orient(geom, sign=1.0)
+    elif isinstance(geom, MultiPolygon):
+        geom = MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    # Through JSON: tuples become lists, as in the fast paths above.
+    shape: dict[str, Any] = json.loads(json.dumps(mapping(geom)))
+    return shape
 
 
 def _feature_problems(feature: Mapping[str, Any]) -> list[str]:

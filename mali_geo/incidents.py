@@ -11,32 +11,42 @@ import threading
 import weakref
 from collections.abc import Collection
 from functools import cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import Transformer
 
 from mali_geo.config import EQUAL_AREA_CRS, WGS84
+from mali_geo.geometry import has_coordinate, has_shape
 from mali_geo.period import Period, overlaps
 
 #: Selections of frames with at least this many rows are remembered briefly (see
 #: :func:`incidents_in_period`): below it, selecting again costs less than a millisecond.
 REMEMBER_MIN_ROWS = 20_000
+#: Above this many located incidents in a view, the map shows grid cells instead of points:
+#: one feature per incident would make the page slow to send and to draw.
+MAX_POINTS = 2_000
 #: Side of a map grid cell in km (see :func:`incidents_grid`).
 GRID_CELL_KM = 25.0
 #: At most this many grid cells; beyond it the cells grow.
 MAX_GRID_CELLS = 1_500
-GRID_COLUMNS: tuple[str, ...] = (
-    "cell",
-    "cell_km",
+#: What towns and grid cells say about their incidents (see :func:`tolls_by_group`).
+GROUP_COLUMNS: tuple[str, ...] = (
     "incidents",
     "fatalities_low",
     "fatalities_high",
     "incidents_without_toll",
     "first_date",
     "last_date",
+)
+GRID_COLUMNS: tuple[str, ...] = (
+    "cell",
+    "cell_km",
+    *GROUP_COLUMNS,
     "main_event_type",
     "event_types",
 )
@@ -87,8 +97,19 @@ def incidents_in_period(
 
 def located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Keep only the incidents that have a coordinate."""
-    geoms = incidents.geometry.to_numpy()
-    return _rows(incidents, ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    return _rows(incidents, has_coordinate(incidents))
+
+
+def is_aggregated(incidents: gpd.GeoDataFrame) -> bool:
+    """Whether the map shows these incidents as grid cells: more than :data:`MAX_POINTS` located.
+
+    The one rule for the incidents layer and its legend (see :mod:`layers.incidents`).
+    """
+    return int(has_coordinate(incidents).sum()) > MAX_POINTS
+
+
+#: A remembered selection's key: the frame's id, the period, the event types.
+_Key = tuple[int, Period, tuple[str, ...] | None]
 
 
 class _RecentSelections:
@@ -100,17 +121,19 @@ class _RecentSelections:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: dict[tuple, tuple[weakref.ref, gpd.GeoDataFrame]] = {}
+        self._items: dict[_Key, tuple[weakref.ref[pd.DataFrame], pd.DataFrame]] = {}
         self._lock = threading.Lock()
 
-    def get(self, frame: pd.DataFrame, period: Period, types: tuple | None) -> pd.DataFrame | None:
+    def get(
+        self, frame: pd.DataFrame, period: Period, types: tuple[str, ...] | None
+    ) -> pd.DataFrame | None:
         """The remembered selection, or None."""
         with self._lock:
             item = self._items.get((id(frame), period, types))
         return item[1] if item is not None and item[0]() is frame else None
 
     def put(
-        self, frame: pd.DataFrame, period: Period, types: tuple | None, rows: pd.DataFrame
+        self, frame: pd.DataFrame, period: Period, types: tuple[str, ...] | None, rows: pd.DataFrame
     ) -> None:
         """Remember a selection, forgetting the oldest beyond the size."""
         with self._lock:
@@ -150,6 +173,53 @@ def fatality_range(low: pd.Series, high: pd.Series) -> tuple[int | None, int | N
     total_low = int(low_known.sum()) if len(low_known) else None
     total_high = None if high.isna().any() else int(high.sum())
     return total_low, total_high
+
+
+def tolls_by_group(
+    incidents: pd.DataFrame, codes: npt.NDArray[np.int64], n: int
+) -> dict[str, npt.NDArray[Any] | pd.arrays.IntegerArray]:
+    """Incident count, fatality range and incidents without a toll, per group code.
+
+    The range follows :func:`fatality_range` within each group.
+
+    Parameters
+    ----------
+    incidents
+        Rows with ``fatalities_low`` and ``fatalities_high``.
+    codes
+        The group (``0 .. n - 1``) of each row.
+    n
+        How many groups.
+
+    Returns
+    -------
+    dict
+        ``incidents``, ``fatalities_low``, ``fatalities_high`` (nullable integers) and
+        ``incidents_without_toll``, one value per group.
+    """
+    low = incidents["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)
+    high = incidents["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)
+    low_known, high_known = ~np.isnan(low), ~np.isnan(high)
+
+    def per_group(weights: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        return np.bincount(codes, weights=weights, minlength=n).astype(np.float64)
+
+    any_low = per_group(low_known.astype(float)) > 0
+    all_high = per_group((~high_known).astype(float)) == 0
+    low_sum = per_group(np.where(low_known, low, 0.0))
+    high_sum = per_group(np.where(high_known, high, 0.0))
+    without = per_group((~low_known & ~high_known).astype(float))
+    return {
+        "incidents": np.bincount(codes, minlength=n),
+        "fatalities_low": _nullable_ints(np.where(any_low, low_sum, np.nan)),
+        "fatalities_high": _nullable_ints(np.where(all_high, high_sum, np.nan)),
+        "incidents_without_toll": without.round().astype("int64"),
+    }
+
+
+def _nullable_ints(values: npt.NDArray[np.float64]) -> pd.arrays.IntegerArray:
+    """Float values as nullable integers (NaN -> missing)."""
+    return pd.arrays.IntegerArray(np.nan_to_num(values).round().astype("int64"), np.isnan(values))
 
 
 def monthly_counts(incidents: gpd.GeoDataFrame, months: list[str]) -> pd.DataFrame:
@@ -205,7 +275,7 @@ def incidents_grid(
         cell's square (a polygon in EPSG:4326). Fatalities follow :func:`fatality_range`.
     """
     geoms = incidents.geometry.to_numpy()
-    has_point = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    has_point = has_shape(geoms)
     if not has_point.any():
         empty = {c: pd.Series(dtype="object") for c in GRID_COLUMNS}
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
@@ -256,30 +326,12 @@ def _cell_figures(
     ``order`` sorts the rows by cell and ``starts`` says where each cell begins in it.
     """
     n = len(starts)
-    low = pts["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)
-    high = pts["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)
-    low_known, high_known = ~np.isnan(low), ~np.isnan(high)
-
-    def per_cell(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=weights, minlength=n)
-
-    any_low = per_cell(low_known.astype(float)) > 0
-    all_high = per_cell((~high_known).astype(float)) == 0
     start = pts["date_start"].to_numpy()
     end = pts["date_end"].fillna(pts["date_start"]).to_numpy()
     main, listed = _event_type_counts(codes, pts["event_type"], n)
     return pd.DataFrame(
         {
-            "incidents": np.bincount(codes, minlength=n),
-            "fatalities_low": pd.array(
-                np.where(any_low, per_cell(np.where(low_known, low, 0.0)), np.nan)
-            ).astype("Int64"),
-            "fatalities_high": pd.array(
-                np.where(all_high, per_cell(np.where(high_known, high, 0.0)), np.nan)
-            ).astype("Int64"),
-            "incidents_without_toll": per_cell((~low_known & ~high_known).astype(float)).astype(
-                "int64"
-            ),
+            **tolls_by_group(pts, codes, n),
             "first_date": np.minimum.reduceat(start[order], starts),
             "last_date": np.maximum.reduceat(end[order], starts),
             "main_event_type": main,
@@ -292,8 +344,8 @@ def _event_type_counts(
     codes: np.ndarray, types: pd.Series, n: int
 ) -> tuple[list[str | None], list[str]]:
     """Per cell: the most common event type, and "type count" pairs, most common first."""
-    type_codes, names = pd.factorize(types, sort=True)
-    names = names.tolist()  # indexing a list, not an Index, in the loop below
+    type_codes, uniques = pd.factorize(types, sort=True)
+    names = uniques.tolist()  # indexing a list, not an Index, in the loop below
     has, width = type_codes >= 0, max(len(names), 1)
     pairs, counts = np.unique(codes[has] * width + type_codes[has], return_counts=True)
     cells, kinds = np.divmod(pairs, width)

@@ -18,6 +18,7 @@ import pyogrio
 from pyproj import CRS
 
 from mali_geo import config
+from mali_geo.config import REGION_NAMES
 from mali_geo.errors import DataError
 from mali_geo.schema import (
     INCIDENT_COLUMNS,
@@ -25,18 +26,6 @@ from mali_geo.schema import (
     OPTIONAL_INCIDENT_COLUMNS,
     in_study_area,
     incidents_gdf,
-)
-
-REGION_NAMES: tuple[str, ...] = (
-    "Kayes",
-    "Koulikoro",
-    "Sikasso",
-    "Ségou",
-    "Mopti",
-    "Tombouctou",
-    "Gao",
-    "Kidal",
-    "Bamako",
 )
 
 
@@ -269,7 +258,7 @@ def _read_vector(
         msg = f"{path.name}: missing property {', '.join(missing)}"
         raise DataError(msg)
     lon_min, lat_min, lon_max, lat_max = gdf.total_bounds
-    if not (in_study_area([lon_min, lon_max], [lat_min, lat_max]).all()):
+    if not (in_study_area(np.array([lon_min, lon_max]), np.array([lat_min, lat_max])).all()):
         msg = (
             f"{path.name}: coordinates span lon {lon_min:.5g}..{lon_max:.5g}, "
             f"lat {lat_min:.5g}..{lat_max:.5g}, outside the study area: not WGS84 lon/lat, "

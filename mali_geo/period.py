@@ -140,6 +140,7 @@ def overlaps(date_start: pd.Series, date_end: pd.Series, period: Period) -> np.n
     """
     start = date_start.to_numpy(dtype="datetime64[ns]")
     end = date_end.fillna(date_start).to_numpy(dtype="datetime64[ns]")
-    first = np.datetime64(period.start_date.to_datetime64(), "ns")
-    last = np.datetime64((period.end_date + pd.Timedelta(days=1)).to_datetime64(), "ns")
-    return (start < last) & (end >= first)
+    first = period.start_date.as_unit("ns").to_datetime64()
+    last = (period.end_date + pd.Timedelta(days=1)).as_unit("ns").to_datetime64()
+    mask: np.ndarray = (start < last) & (end >= first)
+    return mask

@@ -7,13 +7,15 @@ import numpy as np
 import pandas as pd
 
 from mali_geo.config import EQUAL_AREA_CRS
+from mali_geo.incidents import tolls_by_group
 
 REGIONS_SOURCE = "Natural Earth 1:10m admin-1 (public domain); incidents: see incidents layer"
 
 
 def region_areas_km2(regions: gpd.GeoDataFrame) -> pd.Series:
     """Area of each region in km², computed in Africa Albers Equal Area (ESRI:102022)."""
-    return regions.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+    areas: pd.Series = regions.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+    return areas
 
 
 def regions_with_incidents(
@@ -54,22 +56,13 @@ def regions_with_incidents(
 def _tolls_by_region(incidents: pd.DataFrame) -> pd.DataFrame:
     """Per recorded region: incident count and fatality range (as :func:`fatality_range`)."""
     codes, names = pd.factorize(incidents["admin1"])
-    has, n = codes >= 0, len(names)
-    codes = codes[has]
-    low = incidents["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)[has]
-    high = incidents["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)[has]
-
-    def per_region(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=weights, minlength=n)
-
-    low_known, high_known = ~np.isnan(low), ~np.isnan(high)
-    low_sum = per_region(np.where(low_known, low, 0.0))
-    high_sum = per_region(np.where(high_known, high, 0.0))
+    has = codes >= 0
+    tolls = tolls_by_group(incidents[has], codes[has], len(names))
     return pd.DataFrame(
         {
-            "incidents": np.bincount(codes, minlength=n),
-            "low": np.where(per_region(low_known.astype(float)) > 0, low_sum, np.nan),
-            "high": np.where(per_region((~high_known).astype(float)) == 0, high_sum, np.nan),
+            "incidents": tolls["incidents"],
+            "low": tolls["fatalities_low"],
+            "high": tolls["fatalities_high"],
         },
         index=pd.Index(names.tolist(), dtype=object),
     )

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mali_geo.dataset import Dataset
-from mali_geo.displacement import latest_figure
+from mali_geo.displacement import Figure, Population, latest_figure
+from mali_geo.geometry import has_coordinate
 from mali_geo.incidents import fatality_range, incidents_in_period
 from mali_geo.period import Period
 
@@ -33,8 +34,8 @@ class Headline:
     fatalities_low: int | None
     fatalities_high: int | None
     without_toll: int
-    refugees: dict | None
-    idps: dict | None
+    refugees: Figure | None
+    idps: Figure | None
 
 
 def headline(
@@ -54,15 +55,14 @@ def headline(
     sel = incidents_in_period(dataset.incidents, period, event_types=event_types)
     low, high = fatality_range(sel["fatalities_low"], sel["fatalities_high"])
     no_toll = int((sel["fatalities_low"].isna() & sel["fatalities_high"].isna()).sum())
-    has_point = ~(sel.geometry.isna() | sel.geometry.is_empty)
     return Headline(
         incidents=len(sel),
-        located=int(has_point.sum()),
+        located=int(has_coordinate(sel).sum()),
         fatalities_low=low,
         fatalities_high=high,
         without_toll=no_toll,
-        refugees=latest_figure(dataset.displacement, period, kind="refugees"),
-        idps=latest_figure(dataset.displacement, period, kind="idps"),
+        refugees=latest_figure(dataset.displacement, period, kind=Population.REFUGEES),
+        idps=latest_figure(dataset.displacement, period, kind=Population.IDPS),
     )
 
 

@@ -11,24 +11,13 @@ from collections.abc import Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import Point
 
 from mali_geo.config import WGS84
-from mali_geo.incidents import located
+from mali_geo.geometry import has_coordinate
+from mali_geo.incidents import GROUP_COLUMNS, located, tolls_by_group
 
-TOWN_COLUMNS: tuple[str, ...] = (
-    "name",
-    "admin1",
-    "incidents",
-    "fatalities_low",
-    "fatalities_high",
-    "incidents_without_toll",
-    "first_date",
-    "last_date",
-    "event_types",
-    "source",
-)
+TOWN_COLUMNS: tuple[str, ...] = ("name", "admin1", *GROUP_COLUMNS, "event_types", "source")
 #: A town's popup links at most this many of its sources (the exports keep them all).
 MAX_TOWN_SOURCES = 5
 #: Up to this many (place, value) combinations are counted in a table rather than by sorting.
@@ -84,7 +73,7 @@ def towns_with_incidents(
         ``fatalities_high`` is missing as soon as one incident has no high figure. ``source``
         lists the incidents' distinct source URLs, one per line, in order of appearance.
     """
-    keep = _has_point(incidents) & incidents["place"].notna().to_numpy(dtype=bool)
+    keep = has_coordinate(incidents) & incidents["place"].notna().to_numpy(dtype=bool)
     if not keep.any():
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype="object") for c in TOWN_COLUMNS}, geometry=[], crs=WGS84
@@ -100,7 +89,7 @@ def towns_with_incidents(
     columns = {
         "name": pd.array(names.tolist(), dtype="str"),
         "admin1": pd.array(_most_common(codes, pts["admin1"], n), dtype="str"),
-        **_counts_and_tolls(pts, codes, n),
+        **tolls_by_group(pts, codes, n),
         "first_date": np.minimum.reduceat(start[order], starts),
         "last_date": np.maximum.reduceat(end[order], starts),
         "event_types": _distinct_joined(codes, pts["event_type"], n, ", ", sort=True),
@@ -111,35 +100,6 @@ def towns_with_incidents(
     towns = gpd.GeoDataFrame(columns, geometry=geometry, crs=WGS84)
     order = np.lexsort((np.arange(n), -columns["incidents"]))  # names are sorted already
     return towns.take(order).reset_index(drop=True)
-
-
-def _has_point(incidents: gpd.GeoDataFrame) -> np.ndarray:
-    """Rows with a coordinate (as :func:`mali_geo.incidents.located`), as a mask."""
-    geoms = incidents.geometry.to_numpy()
-    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-
-
-def _counts_and_tolls(pts: pd.DataFrame, codes: np.ndarray, n: int) -> dict[str, object]:
-    """Incident count, fatality range and incidents without a toll, per place code."""
-    low = pts["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)
-    high = pts["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)
-    low_known, high_known = ~np.isnan(low), ~np.isnan(high)
-
-    def per_place(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=weights, minlength=n)
-
-    low_sum = per_place(np.where(low_known, low, 0.0))
-    high_sum = per_place(np.where(high_known, high, 0.0))
-    any_low = per_place(low_known.astype(float)) > 0
-    all_high = per_place((~high_known).astype(float)) == 0
-    return {
-        "incidents": np.bincount(codes, minlength=n),
-        "fatalities_low": pd.array(np.where(any_low, low_sum, np.nan)).astype("Int64"),
-        "fatalities_high": pd.array(np.where(all_high, high_sum, np.nan)).astype("Int64"),
-        "incidents_without_toll": np.bincount(codes, minlength=n, weights=~low_known & ~high_known)
-        .round()
-        .astype("int64"),
-    }
 
 
 def _most_common(codes: np.ndarray, values: pd.Series, n: int) -> list[str | None]:

@@ -10,29 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+from mali_geo.catalogue import MENU, SPECS, View
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.errors import PeriodError
 from mali_geo.period import Period, make_period, month_range
 
-#: Layer toggles, in the order shown: key -> label.
+#: The context layers (countries, Niger river, lakes): the offline basemap, toggled like a layer.
+CONTEXT = "context"
+#: Layer toggles, in the order shown: key -> label (the data layers, then the context).
 TOGGLES: dict[str, str] = {
-    "regions": "Regions (shaded by incidents)",
-    "towns": "Towns with incidents",
-    "incidents": "Incidents (by event type)",
-    "bases": "Bases (who held them)",
-    "displacement": "Displacement flows",
-    "key_events": "Key events",
-    "context": "Context (countries, Niger river, lakes)",
+    **{layer.value: SPECS[layer].label for layer in MENU},
+    CONTEXT: "Context (countries, Niger river, lakes)",
 }
 DEFAULT_LAYERS: tuple[str, ...] = (
-    "regions",
-    "towns",
-    "bases",
-    "displacement",
-    "key_events",
-    "context",
+    *(layer.value for layer in MENU if SPECS[layer].default_on),
+    CONTEXT,
 )
+
+
+class Basemap(StrEnum):
+    """The basemaps offered; the value is what users see and what the URL holds."""
+
+    OFFLINE = "None (offline)"
+    LIGHT = "Light tiles (CARTO, online)"
+
 
 #: The briefing's phases: label -> (first month, last month).
 PHASES: dict[str, tuple[str, str]] = {
@@ -53,7 +56,7 @@ class ViewState:
     end: str = LAST_MONTH
     layers: tuple[str, ...] = DEFAULT_LAYERS
     event_types: tuple[str, ...] | None = None
-    basemap: str = "None (offline)"
+    basemap: Basemap = Basemap.OFFLINE
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -61,16 +64,19 @@ class ViewState:
         """The validated period."""
         return make_period(self.start, self.end)
 
+    @property
+    def built_for(self) -> View:
+        """What the view's layers are built for (and cached by): period and event types."""
+        return View(self.start, self.end, self.event_types)
 
-def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> ViewState:
+
+def state_from_query(params: Mapping[str, str]) -> ViewState:
     """Read a view from URL query parameters, ignoring (and reporting) bad values.
 
     Parameters
     ----------
     params
         Query parameters as strings (``st.query_params``).
-    basemaps
-        The basemap names the app offers.
 
     Returns
     -------
@@ -87,25 +93,27 @@ def state_from_query(params: Mapping[str, str], *, basemaps: Sequence[str]) -> V
     layers = DEFAULT_LAYERS
     if "layers" in params:
         asked = [x for x in params["layers"].split(",") if x]
-        known = tuple(x for x in TOGGLES if x in asked and x != "context")
+        known = tuple(x for x in TOGGLES if x in asked and x != CONTEXT)
         problems.extend(f"unknown layer ignored: {x}" for x in asked if x not in TOGGLES)
         if known or not asked:
-            layers = (*known, "context")
+            layers = (*known, CONTEXT)
         else:
             problems.append("no known layer in the link: showing the default layers")
-    if params.get("context") == "0":
-        layers = tuple(x for x in layers if x != "context")
+    if params.get(CONTEXT) == "0":
+        layers = tuple(x for x in layers if x != CONTEXT)
     types = None
     if "types" in params:
         types = tuple(x for x in params["types"].split(",") if x)
-    basemap = params.get("basemap", basemaps[0])
-    if basemap not in basemaps:
-        problems.append(f"unknown basemap ignored: {basemap}")
-        basemap = basemaps[0]
+    basemap = Basemap.OFFLINE
+    if "basemap" in params:
+        try:
+            basemap = Basemap(params["basemap"])
+        except ValueError:
+            problems.append(f"unknown basemap ignored: {params['basemap']}")
     return ViewState(start, end, layers, types, basemap, tuple(problems))
 
 
-def state_to_query(state: ViewState, *, all_types: Sequence[str], basemaps: Sequence[str]) -> dict:
+def state_to_query(state: ViewState, *, all_types: Sequence[str]) -> dict[str, str]:
     """Write a view as query parameters, leaving out what equals the default.
 
     Parameters
@@ -114,21 +122,19 @@ def state_to_query(state: ViewState, *, all_types: Sequence[str], basemaps: Sequ
         The view.
     all_types
         Every event type offered: a filter keeping all of them is not written.
-    basemaps
-        The basemap names; the first is the default.
     """
     query: dict[str, str] = {}
     if (state.start, state.end) != (FIRST_MONTH, LAST_MONTH):
         query["start"], query["end"] = state.start, state.end
-    data_layers = tuple(x for x in state.layers if x != "context")
+    data_layers = tuple(x for x in state.layers if x != CONTEXT)
     if set(state.layers) != set(DEFAULT_LAYERS):
         query["layers"] = ",".join(data_layers)
-    if "context" not in state.layers:
-        query["context"] = "0"
+    if CONTEXT not in state.layers:
+        query[CONTEXT] = "0"
     if state.event_types is not None and set(state.event_types) != set(all_types):
         query["types"] = ",".join(state.event_types)
-    if state.basemap != basemaps[0]:
-        query["basemap"] = state.basemap
+    if state.basemap is not Basemap.OFFLINE:
+        query["basemap"] = state.basemap.value
     return query
 
 

@@ -7,8 +7,9 @@ from app_helpers import map_args, map_features, metrics
 from streamlit.testing.v1 import AppTest
 
 from layers.incidents import event_label
+from mali_geo.catalogue import build_layers
 from mali_geo.config import PROJECT_DIR
-from mali_geo.dataset import build_layers, load_dataset
+from mali_geo.dataset import load_dataset
 from mali_geo.period import make_period
 
 TIMEOUT = 60

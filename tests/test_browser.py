@@ -12,7 +12,8 @@ import pytest
 from conftest import PROJECT_DIR, wait_for_idle, wait_for_map
 from playwright.sync_api import FrameLocator, Page, expect
 
-from mali_geo.dataset import build_layers, load_dataset
+from mali_geo.catalogue import build_layers
+from mali_geo.dataset import load_dataset
 from mali_geo.period import make_period
 
 pytestmark = pytest.mark.browser

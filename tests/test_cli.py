@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from mali_geo.catalogue import LAYERS
 from mali_geo.cli import main
-from mali_geo.dataset import LAYERS
 from mali_geo.export import rfc7946_problems
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

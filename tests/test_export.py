@@ -19,7 +19,8 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, Polygon
 
-from mali_geo.dataset import LAYERS, Dataset, build_layers, load_dataset
+from mali_geo.catalogue import LAYERS, build_layers
+from mali_geo.dataset import Dataset, load_dataset
 from mali_geo.export import (
     combined_collection,
     dumps,

@@ -18,7 +18,8 @@ from layers.incidents import incidents_layer
 from layers.key_events import key_events_layer
 from layers.regions import region_colour, regions_layer
 from layers.towns import town_radius, towns_layer
-from mali_geo.dataset import Dataset, build_layers, load_dataset
+from mali_geo.catalogue import build_layers
+from mali_geo.dataset import Dataset, load_dataset
 from mali_geo.displacement import north_point
 from mali_geo.period import make_period
 from mali_geo.schema import incidents_gdf

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mali_geo.dataset import LAYERS, Dataset, build_layers, load_dataset
+from mali_geo.catalogue import LAYERS, build_layers
+from mali_geo.dataset import Dataset, load_dataset
 from mali_geo.errors import PeriodError
 from mali_geo.export import dumps, feature_collection
 from mali_geo.incidents import incidents_in_period, monthly_counts

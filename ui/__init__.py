@@ -1,1 +1,1 @@
-"""Streamlit sections of the page, called by app.py: rendering only, the logic is below."""
+"""The Streamlit parts of the page that app.py wires: state, sidebar, cached data, map, panels."""

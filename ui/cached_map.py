@@ -3,7 +3,7 @@
 ``st_folium`` turns the whole folium map into JavaScript on every rerun: the fixed base (the
 context layer alone takes about 70 ms) and every period layer (hundreds of ms with thousands
 of features), even when nothing changed. Here the base is rendered once per basemap and
-context, and each of the period's layers once per content (``app.py`` caches them), with
+context, and each of the period's layers once per content (:mod:`ui.map_panel` caches them), with
 streamlit-folium's own rendering steps; the strings then go to the same frontend component
 with the same arguments ``st_folium`` would send. The browser gets exactly what
 ``st_folium`` sends, so the base script stays the same and the map is never remounted.
@@ -14,16 +14,17 @@ Written against streamlit-folium 0.27 (its rendering helpers are not public API)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
 import streamlit_folium as stf
 
+from layers.assets import asset_links
+
 if TYPE_CHECKING:
     import folium
-    from branca.element import Element
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,9 @@ class RenderedGroups:
 def render_map(m: folium.Map) -> RenderedMap:
     """Render the fixed base map (the steps of ``st_folium``, run once)."""
     m.get_root().render()
-    m.render()
+    m.render()  # type: ignore[no-untyped-call]  # folium's Map.render has no annotations
     html, header = stf._get_html(m), stf._get_header(m)
-    css, js = _links([m])
+    css, js = asset_links(m)
     return RenderedMap(stf._get_map_string(m), html, header, stf.get_full_id(m), css, js)
 
 
@@ -66,7 +67,7 @@ def render_group(group: folium.FeatureGroup, position: int) -> RenderedGroups:
 
     host = folium.Map(tiles=None)  # a group refers to its map as "map_div" once rendered
     script = stf._get_feature_group_string(group, map=host, idx=position)
-    return RenderedGroups(script, *_links([group]))
+    return RenderedGroups(script, *asset_links(group))
 
 
 def combine(parts: Sequence[RenderedGroups]) -> RenderedGroups:
@@ -112,30 +113,3 @@ def show_map(
         on_change=on_change,
         wrap_longitude=False,
     )
-
-
-def _links(roots: Sequence[Element]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The CSS and JS links of every element, in st_folium's order, without duplicates."""
-    from branca.colormap import ColorMap
-
-    css: list[str] = []
-    js: list[str] = []
-    for element in (e for root in roots for e in _walk(root)):
-        if isinstance(element, ColorMap):
-            js[:0] = [
-                "https://d3js.org/d3.v4.min.js",
-                "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",
-            ]
-        css.extend(href for _, href in getattr(element, "default_css", []))
-        js.extend(src for _, src in getattr(element, "default_js", []))
-    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
-
-
-def _walk(element: Element) -> Iterator[Element]:
-    from branca.colormap import ColorMap
-    from folium.elements import JSCSSMixin
-
-    if isinstance(element, ColorMap | JSCSSMixin):
-        yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)

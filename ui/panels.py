@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
+import geopandas as gpd
 import streamlit as st
 
 from layers import charts, legend
-from mali_geo.dataset import LAYERS, Dataset
+from mali_geo.catalogue import LAYERS
+from mali_geo.dataset import Dataset
 from mali_geo.displacement import refugees_by_host
 from mali_geo.export import combined_collection, dumps, feature_collection, incidents_csv
 from mali_geo.importer import ImportResult
@@ -72,7 +77,7 @@ def import_report(result: ImportResult) -> None:
             )
 
 
-def downloads(layers: dict, ds: Dataset, state: ViewState) -> None:
+def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewState) -> None:
     """GeoJSON of the visible layers (one file, and per layer) and the incidents as CSV.
 
     The files are made when a button is clicked (deferred data), not on every rerun: with
@@ -96,7 +101,7 @@ def downloads(layers: dict, ds: Dataset, state: ViewState) -> None:
     for col, name in zip(st.columns(len(LAYERS)), LAYERS, strict=True):
         col.download_button(
             f"{name}.geojson",
-            lambda name=name: dumps(feature_collection(layers[name])),
+            partial(_layer_file, layers[name]),
             file_name=f"mali_{name}_{label}.geojson",
             on_click="ignore",
             mime="application/geo+json",
@@ -118,7 +123,9 @@ def downloads(layers: dict, ds: Dataset, state: ViewState) -> None:
     )
 
 
-def below_map(ds: Dataset, layers: dict, state: ViewState, months: list[str]) -> None:
+def below_map(
+    ds: Dataset, layers: Mapping[str, gpd.GeoDataFrame], state: ViewState, months: list[str]
+) -> None:
     """Charts, key events, downloads and sources, in tabs."""
     tabs = st.tabs(["Charts", "Key events", "Download", "Sources and coverage"])
     with tabs[0]:
@@ -146,3 +153,8 @@ def below_map(ds: Dataset, layers: dict, state: ViewState, months: list[str]) ->
     with tabs[3]:
         st.markdown(legend.SOURCES_MD)
         st.info(COVERAGE_NOTE)
+
+
+def _layer_file(layer: gpd.GeoDataFrame) -> str:
+    """One layer as the GeoJSON file ``python -m mali_geo export`` writes."""
+    return dumps(feature_collection(layer))

@@ -10,6 +10,7 @@ import streamlit as st
 from layers import legend
 from mali_geo import story
 from mali_geo.dataset import Dataset
+from ui.state import PageState
 
 MAX_INLINE_SOURCES = 4
 
@@ -25,9 +26,11 @@ def chapter_checks(_shipped: Dataset, chapter_id: str) -> list[story.DataCheck]:
     return story.run_checks(story.chapter(chapter_id), _shipped)
 
 
-def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Chapter:
+def story_panel(
+    shipped: Dataset, state: PageState, go_chapter: Callable[[str], None]
+) -> story.Chapter:
     """The current chapter: text, quotation, data checks, previous/next."""
-    ch = story.chapter(st.session_state["chapter"])
+    ch = story.chapter(state.chapter or story.CHAPTERS[0].id)
     ids = [c.id for c in story.CHAPTERS]
     prev_id, next_id = story.neighbours(ch.id)
     st.subheader(f"Story {ids.index(ch.id) + 1}/{len(ids)}: {ch.title}")
@@ -60,6 +63,6 @@ def story_panel(shipped: Dataset, go_chapter: Callable[[str], None]) -> story.Ch
     cols[2].button(
         "Explore here",
         key="story_leave",
-        on_click=lambda: st.session_state.update(mode="Explore"),
+        on_click=state.leave_story,
     )
     return ch

@@ -1,0 +1,241 @@
+"""The page's state between reruns, typed, and its URL form.
+
+:class:`PageState` wraps the session state (``st.session_state``, or any mutable mapping in
+tests) and is the only code that reads or writes its keys. Widgets are bound to the same keys
+(``mode``, ``layer_<name>``, ``event_types``, ``basemap``, ``import_mode``, ``phase``), so the
+key names live here too. The URL form of a view is :mod:`mali_geo.view`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mali_geo.config import FIRST_MONTH, LAST_MONTH
+from mali_geo.dataset import ImportMode
+from mali_geo.view import (
+    PHASES,
+    TOGGLES,
+    Basemap,
+    ViewState,
+    play_start,
+    play_step,
+    state_from_query,
+    state_to_query,
+)
+
+if TYPE_CHECKING:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+BASEMAPS: tuple[str, ...] = tuple(b.value for b in Basemap)
+
+
+class Mode(StrEnum):
+    """Explore the map freely, or follow the story's chapters."""
+
+    EXPLORE = "Explore"
+    STORY = "Story"
+
+
+class Chapter(Protocol):
+    """What the state needs of a story chapter (see :mod:`mali_geo.story`)."""
+
+    @property
+    def id(self) -> str:
+        """The chapter's id in URLs."""
+
+    @property
+    def start(self) -> str:
+        """Its first month."""
+
+    @property
+    def end(self) -> str:
+        """Its last month."""
+
+    @property
+    def layers(self) -> Sequence[str]:
+        """The layers it shows."""
+
+
+@dataclass(frozen=True)
+class PageState:
+    """Typed access to the page's session state.
+
+    Parameters
+    ----------
+    store
+        ``st.session_state`` in the app (its keys may be strings or ints); a dict in tests.
+    """
+
+    store: MutableMapping[str | int, Any]
+
+    # --- what the page shows ------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        """Explore or story mode (a chapter must be open for the story to show)."""
+        return Mode(self.store.get("mode") or Mode.EXPLORE)
+
+    @property
+    def in_story(self) -> bool:
+        """Whether the page shows a story chapter."""
+        return self.mode is Mode.STORY and self.chapter is not None
+
+    @property
+    def chapter(self) -> str | None:
+        """The id of the open (or last opened) story chapter."""
+        chapter = self.store.get("chapter")
+        return None if chapter is None else str(chapter)
+
+    @property
+    def period(self) -> tuple[str, str]:
+        """The first and last month shown."""
+        start, end = self.store.get("period", (FIRST_MONTH, LAST_MONTH))
+        return str(start), str(end)
+
+    def choose_period(self, period: tuple[str, str]) -> None:
+        """A period chosen on the slider (the slider itself is not redrawn)."""
+        self.store["period"] = tuple(period)
+
+    @property
+    def period_widget_key(self) -> str:
+        """The slider's key: it changes whenever code sets the period, so it is redrawn."""
+        return f"period_{self.store.get('period_version', 0)}"
+
+    @property
+    def playing(self) -> bool:
+        """Whether the period steps through the months."""
+        return bool(self.store.get("playing", False))
+
+    @property
+    def event_types(self) -> list[str]:
+        """The event types chosen."""
+        return list(self.store.get("event_types", []))
+
+    @property
+    def basemap(self) -> Basemap:
+        """The tiles under the map."""
+        return Basemap(self.store.get("basemap", Basemap.OFFLINE))
+
+    @property
+    def import_mode(self) -> ImportMode:
+        """Whether imported incidents are added to the shipped ones or replace them."""
+        return ImportMode(self.store.get("import_mode", ImportMode.ADD))
+
+    @property
+    def upload(self) -> UploadedFile | None:
+        """The file the visitor uploaded, if any."""
+        upload: UploadedFile | None = self.store.get("upload")
+        return upload
+
+    @property
+    def url_problems(self) -> list[str]:
+        """What the shared link held that was ignored."""
+        return list(self.store.get("url_problems", []))
+
+    @staticmethod
+    def layer_key(name: str) -> str:
+        """The key of a layer's toggle."""
+        return f"layer_{name}"
+
+    def shown_layers(self) -> tuple[str, ...]:
+        """The layers switched on, in the order of the toggles."""
+        return tuple(n for n in TOGGLES if self.store.get(self.layer_key(n)))
+
+    def view(self, all_types: Sequence[str]) -> ViewState:
+        """The view the controls describe (``event_types`` None when all are chosen)."""
+        types = self.event_types
+        filtered = None if set(types) == set(all_types) else tuple(types)
+        start, end = self.period
+        return ViewState(start, end, self.shown_layers(), filtered, self.basemap)
+
+    def query(self, all_types: Sequence[str]) -> dict[str, str]:
+        """The URL query of the page: the open chapter in story mode, else the view."""
+        if self.in_story:
+            return {"chapter": str(self.chapter)}
+        return state_to_query(self.view(all_types), all_types=all_types)
+
+    # --- changes ------------------------------------------------------------------------
+
+    def open_from_url(self, params: Mapping[str, str], all_types: Sequence[str]) -> bool:
+        """On a session's first run, take the view from the URL.
+
+        Returns
+        -------
+        bool
+            True on the first run (the caller then opens a chapter named in the URL).
+        """
+        if "initialised" in self.store:
+            return False
+        state = state_from_query(params)
+        self.store.update(initialised=True, playing=False, url_problems=list(state.problems))
+        self.set_period((state.start, state.end))
+        self.store.update(basemap=state.basemap.value, mode=Mode.EXPLORE.value)
+        self._show_layers(state.layers)
+        chosen = all_types if state.event_types is None else state.event_types
+        self.store["event_types"] = [t for t in all_types if t in chosen]
+        return True
+
+    def report(self, problem: str) -> None:
+        """Add a problem with the shared link."""
+        self.store["url_problems"] = [*self.url_problems, problem]
+
+    def set_period(self, period: tuple[str, str]) -> None:
+        """Set the period from code (not from the slider): the slider is redrawn with it."""
+        self.store["period"] = tuple(period)
+        self.store["period_version"] = self.store.get("period_version", 0) + 1
+
+    def open_chapter(self, chapter: Chapter) -> None:
+        """Open a story chapter: its period and layers."""
+        self.store.update(mode=Mode.STORY.value, chapter=chapter.id, playing=False)
+        self.set_period((chapter.start, chapter.end))
+        self._show_layers(chapter.layers)
+
+    def apply_phase(self) -> None:
+        """Set the period to the phase chosen in the presets."""
+        self.set_period(PHASES[self.store["phase"]])
+        self.store["playing"] = False
+
+    def toggle_play(self, now: float) -> None:
+        """Start or stop stepping a window through the months."""
+        self.store["playing"] = not self.playing
+        if self.playing:
+            self.set_period(play_start(*self.period))
+            self.store["last_step"] = now
+
+    def step_due(self, now: float, interval: float) -> bool:
+        """Whether a play step is due; if so, queue the next window for the next run.
+
+        A step counts only after most of ``interval`` has passed, so a redraw does not
+        trigger the next step at once.
+        """
+        if now - float(self.store.get("last_step", 0.0)) < interval * 0.9:
+            return False
+        self.store["last_step"] = now
+        self.store["next_period"] = play_step(*self.period)
+        return True
+
+    def take_step(self) -> None:
+        """Apply a queued play step (at the end of the months, stop playing)."""
+        if "next_period" not in self.store:
+            return
+        step = self.store.pop("next_period")
+        self.set_period(step or self.period)
+        self.store["playing"] = bool(step)
+
+    def leave_story(self) -> None:
+        """Changing a control during the story leaves it, keeping the view."""
+        if self.mode is Mode.STORY:
+            self.store["mode"] = Mode.EXPLORE.value
+
+    def entering_story(self) -> bool:
+        """After the mode control changed: whether the story is entered (a chapter to open)."""
+        if self.store.get("mode") is None:  # a click on the chosen segment clears it
+            self.store["mode"] = Mode.EXPLORE.value
+        return self.mode is Mode.STORY
+
+    def _show_layers(self, layers: Sequence[str]) -> None:
+        for name in TOGGLES:
+            self.store[self.layer_key(name)] = name in layers
