@@ -5,11 +5,9 @@ Kept to syntax that old Python 3 interpreters can parse, so that they reach the 
 
 import sys
 
-NEEDED = (3, 11)
-
-if sys.version_info < NEEDED:
+if sys.version_info < (3, 11):
     sys.exit(
-        "The Mali crisis map needs Python %d.%d or newer; this python3 is %s. "
-        "Install Python 3.11+ (Debian 12 ships 3.11) and run the command again."
-        % (NEEDED[0], NEEDED[1], sys.version.split()[0])
+        "The Mali crisis map needs Python 3.11 or newer; this python3 is "
+        + sys.version.split()[0]
+        + ". Install Python 3.11+ (Debian 12 ships 3.11) and run the command again."
     )
