@@ -110,7 +110,7 @@ def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
     assert list(incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert _is_wgs84(incidents.crs)
     assert incidents["incident_id"].tolist() == raw["incident_id"].tolist()
-    assert len(incidents) == 359
+    assert len(incidents) == 417
     assert str(incidents["date_start"].dtype) == "datetime64[ns]"
     assert str(incidents["date_end"].dtype) == "datetime64[ns]"
     assert str(incidents["fatalities_low"].dtype) == "Int64"
@@ -122,10 +122,10 @@ def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
     assert incidents["admin1"].tolist() == raw["admin1_2012"].tolist()
 
 
-def test_load_incidents_leaves_the_82_without_coordinate_unplaced() -> None:
+def test_load_incidents_leaves_the_105_without_coordinate_unplaced() -> None:
     incidents = load.load_incidents()
     no_point = incidents.geometry.isna() | incidents.geometry.is_empty
-    assert int(no_point.sum()) == 82
+    assert int(no_point.sum()) == 105
     assert incidents.loc[no_point.to_numpy(), "lat"].isna().all()
     placed = incidents[~no_point.to_numpy()]
     assert (placed.geometry.x == placed["lon"]).all()
