@@ -89,7 +89,7 @@ def test_event_type_filter_keeps_only_those_types() -> None:
     incidents = map_features(at)["Incidents"]
     assert 0 < len(incidents) < 312
     assert all(event_label("suicide_attack") in f["properties"]["_tooltip"] for f in incidents)
-    assert metrics(at)["Incidents"] == "18"
+    assert metrics(at)["Incidents"] == "19"
     assert at.query_params["types"] == "suicide_attack"
 
 
