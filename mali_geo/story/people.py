@@ -2,7 +2,10 @@
 
 Displacement figures are never added across ``location_level``s: a UNHCR ``country_total``
 refugee figure is only added to a national IDP total, and the method says when the two dates
-differ. Each check is registered under its claim's id in ``geodata/story/claims.toml``.
+differ. The displaced total and the fall of the stock use same-date totals from the
+Mali-situation file (a document's refugees plus its own IDPs), preferring UNHCR's own totals and
+showing the verdict under OCHA's; figures of different dates are added only to show that they
+are. Each check is registered under its claim's id in ``geodata/story/claims.toml``.
 """
 
 from __future__ import annotations
