@@ -16,6 +16,7 @@ PLACES_PATH = GEODATA_DIR / "places.csv"
 INCIDENTS_PATH = GEODATA_DIR / "incidents_mali_2012_2014.csv"
 KEY_EVENTS_PATH = GEODATA_DIR / "key_events_reference.csv"
 DISPLACEMENT_PATH = GEODATA_DIR / "displacement_mali_2012_2014.csv"
+SITUATION_PATH = GEODATA_DIR / "displacement_situation_2012_2014.csv"
 BASES_PATH = GEODATA_DIR / "bases.csv"
 CENSUS_PATH = GEODATA_DIR / "census_2009_regions.csv"
 

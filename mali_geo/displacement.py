@@ -309,3 +309,87 @@ def _unplaced_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
             "as_of": rows["ref_date"],
         }
     )
+
+
+# --- Mali-situation totals (displacement_situation_2012_2014.csv) -----------------------------
+
+#: A document's refugee total and IDP figure are paired when their dates are this close.
+PAIR_MAX_DAYS = 31
+COMBINED_COLUMNS: tuple[str, ...] = (
+    "as_of",
+    "refugees",
+    "refugees_as_of",
+    "refugees_counted_by",
+    "idps",
+    "idps_as_of",
+    "idps_counted_by",
+    "total",
+    "source_title",
+    "source_url",
+)
+
+
+def combined_totals(situation: pd.DataFrame) -> pd.DataFrame:
+    """Refugees + IDPs as one document gave them together, one row per refugee total.
+
+    A document's day-dated refugee total (``host == "all"``) is paired with the day-dated IDP
+    figure of the same document (same ``source_url``) closest in date, at most
+    ``PAIR_MAX_DAYS`` apart. Figures of different documents are never added, so each total is
+    a stock at (about) one date, as its source published it.
+
+    Parameters
+    ----------
+    situation
+        The frame of :func:`mali_geo.load.load_displacement_situation`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``COMBINED_COLUMNS``: ``as_of`` is the later of the two dates, ``total`` the sum,
+        sorted by date.
+    """
+    day = situation[situation["as_of_precision"] == "day"]
+    refugees = day[(day["population"] == "refugees") & (day["host"] == "all")]
+    idps = day[day["population"] == "idps"]
+    pairs = refugees.merge(idps, on="source_url", suffixes=("_ref", "_idp"))
+    gap = (pairs["as_of_idp"] - pairs["as_of_ref"]).abs()
+    pairs = pairs.assign(gap=gap)[gap.le(pd.Timedelta(days=PAIR_MAX_DAYS))]
+    closest = pairs.sort_values("gap", kind="stable").drop_duplicates(["source_url", "as_of_ref"])
+    frame = pd.DataFrame(
+        {
+            "as_of": closest[["as_of_ref", "as_of_idp"]].max(axis=1),
+            "refugees": closest["people_ref"],
+            "refugees_as_of": closest["as_of_ref"],
+            "refugees_counted_by": closest["counted_by_ref"],
+            "idps": closest["people_idp"],
+            "idps_as_of": closest["as_of_idp"],
+            "idps_counted_by": closest["counted_by_idp"],
+            "total": closest["people_ref"] + closest["people_idp"],
+            "source_title": closest["source_title_ref"],
+            "source_url": closest["source_url"],
+        }
+    )
+    return frame.sort_values(["as_of", "refugees_as_of"], kind="stable").reset_index(drop=True)
+
+
+def situation_figure(
+    situation: pd.DataFrame, population: str, as_of: str, *, counted_by: str
+) -> pd.Series:
+    """The one figure of a population on a day whose counter starts with ``counted_by``.
+
+    Raises
+    ------
+    KeyError
+        If there is not exactly one such figure.
+    """
+    rows = situation[
+        (situation["population"] == population)
+        & (situation["host"].isin(["all", "Mali"]))
+        & (situation["as_of"] == pd.Timestamp(as_of))
+        & (situation["as_of_precision"] == "day")
+        & situation["counted_by"].str.startswith(counted_by)
+    ]
+    if len(rows) != 1:
+        msg = f"{len(rows)} {population} figures by {counted_by} on {as_of}, expected one"
+        raise KeyError(msg)
+    return rows.iloc[0]

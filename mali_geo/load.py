@@ -174,6 +174,51 @@ def load_displacement(path: str | Path = config.DISPLACEMENT_PATH) -> pd.DataFra
     return frame[list(cols)]
 
 
+def load_displacement_situation(path: str | Path = config.SITUATION_PATH) -> pd.DataFrame:
+    """Load the Mali-situation totals: refugees from Mali and IDPs in Mali at dated points.
+
+    Each row is one figure as one document printed it (UNHCR situation updates, OCHA reports,
+    CMP, IOM DTM, IDMC). Figures of different dates or counters are separate rows; no row is a
+    sum the document did not print.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``as_of`` (datetime: the day, or the first day of the month or year the figure
+        refers to), ``as_of_precision`` ("day", "month" or "year"), ``published`` (text as
+        printed, may be empty), ``population`` ("refugees" or "idps"), ``host`` ("all" for a
+        refugee total, a country name, or "Mali" for IDPs), ``people`` (int), ``counted_by``,
+        ``source_title``, ``source_url``, ``quote``, ``note``, sorted by date.
+
+    Raises
+    ------
+    DataError
+        If a date, a population, a host or a count is not as described above, or a row has no
+        source URL or quote.
+    """
+    cols = (
+        "as_of",
+        "published",
+        "population",
+        "host",
+        "people",
+        "counted_by",
+        "source_title",
+        "source_url",
+        "quote",
+        "note",
+    )
+    frame = _read_table(path, cols)
+    frame["as_of_precision"] = _as_of_precision(frame["as_of"], path)
+    frame["as_of"] = pd.to_datetime(frame["as_of"], format="mixed").astype("datetime64[ns]")
+    frame["people"] = _parse_counts(frame["people"], "people", path, allow_missing=False)
+    frame["people"] = frame["people"].astype("int64")
+    _check_required_text(frame, ("population", "host", "counted_by", "source_url", "quote"), path)
+    _check_situation_values(frame, path)
+    frame = frame[[cols[0], "as_of_precision", *cols[1:]]]
+    return frame.sort_values("as_of", kind="stable").reset_index(drop=True)
+
+
 def load_bases(path: str | Path = config.BASES_PATH) -> pd.DataFrame:
     """Load the military bases: one row per dated holding state, each cited.
 
@@ -411,6 +456,43 @@ def _check_toll_links(frame: pd.DataFrame, path: str | Path) -> None:
                 raise DataError(msg)
             chain.append(target)
             target = links[target]
+
+
+_AS_OF_FORMS = (("day", r"\d{4}-\d{2}-\d{2}"), ("month", r"\d{4}-\d{2}"), ("year", r"\d{4}"))
+
+
+def _as_of_precision(series: pd.Series, path: str | Path) -> pd.Series:
+    """``day``/``month``/``year`` from the form of each ``as_of``; a bad form raises."""
+    precision = pd.Series(pd.NA, index=series.index, dtype="string")
+    for name, pattern in reversed(_AS_OF_FORMS):
+        precision[series.fillna("").str.fullmatch(pattern)] = name
+    parsed = pd.to_datetime(series.where(precision.notna()), format="mixed", errors="coerce")
+    bad = precision.isna() | parsed.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"{Path(path).name}: row {_line(i, path)}: as_of {series.iloc[i]!r} is not a "
+            "YYYY-MM-DD, YYYY-MM or YYYY date"
+        )
+        raise DataError(msg)
+    return precision
+
+
+def _check_situation_values(frame: pd.DataFrame, path: str | Path) -> None:
+    """Populations are refugees or IDPs; IDPs are in Mali; refugees are not."""
+    bad = ~frame["population"].isin(["refugees", "idps"])
+    bad |= (frame["population"] == "idps") & (frame["host"] != "Mali")
+    bad |= (frame["population"] == "refugees") & (frame["host"] == "Mali")
+    bad |= ~frame["source_url"].str.match(r"https?://")
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        row = frame.iloc[i]
+        msg = (
+            f"{Path(path).name}: row {_line(i, path)}: population {row['population']!r} with "
+            f"host {row['host']!r} and source_url {row['source_url']!r}: expected refugees "
+            "(host not Mali) or idps (host Mali) and an http(s) URL"
+        )
+        raise DataError(msg)
 
 
 def _check_required_text(frame: pd.DataFrame, cols: Iterable[str], path: str | Path) -> None:

@@ -13,8 +13,14 @@ import pandas as pd
 import pytest
 
 from mali_geo.dataset import Dataset, flows_for, load_dataset
-from mali_geo.displacement import FLOW_COLUMNS, latest_figure
-from mali_geo.load import load_displacement
+from mali_geo.displacement import (
+    COMBINED_COLUMNS,
+    FLOW_COLUMNS,
+    combined_totals,
+    latest_figure,
+    situation_figure,
+)
+from mali_geo.load import load_displacement, load_displacement_situation
 from mali_geo.period import make_period
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -243,3 +249,44 @@ def test_no_idp_figure_before_the_first_one(dataset: Dataset) -> None:
     assert (
         latest_figure(dataset.displacement, make_period("2012-01", "2012-05"), kind="idps") is None
     )
+
+
+# --- Mali-situation totals ---------------------------------------------------------------------
+
+
+def test_combined_totals_pair_one_documents_figures_only() -> None:
+    situation = load_displacement_situation()
+    totals = combined_totals(situation)
+    assert list(totals.columns) == list(COMBINED_COLUMNS)
+    assert (totals["total"] == totals["refugees"] + totals["idps"]).all()
+    gaps = (totals["refugees_as_of"] - totals["idps_as_of"]).abs()
+    assert (gaps <= pd.Timedelta(days=31)).all()
+    # Every pair comes from one document: its URL holds both figures.
+    for row in totals.itertuples():
+        doc = situation[situation["source_url"] == row.source_url]
+        assert row.refugees in set(doc.loc[doc["population"] == "refugees", "people"])
+        assert row.idps in set(doc.loc[doc["population"] == "idps", "people"])
+
+
+def test_unhcr_same_date_peak_is_update_19() -> None:
+    totals = combined_totals(load_displacement_situation())
+    unhcr = totals[totals["source_title"].str.startswith("UNHCR")]
+    peak = unhcr.loc[unhcr["total"].idxmax()]
+    assert peak["total"] == 478_013
+    assert (peak["refugees"], peak["idps"]) == (176_986, 301_027)
+    assert peak["refugees_as_of"] == pd.Timestamp("2013-05-31")
+    assert peak["idps_as_of"] == pd.Timestamp("2013-05-21")
+    assert totals["total"].max() == 527_849  # OCHA, 5 July 2013
+
+
+def test_idmc_peak_is_in_no_combined_total() -> None:
+    totals = combined_totals(load_displacement_situation())
+    assert 350_000 not in set(totals["idps"])
+
+
+def test_situation_figure_needs_exactly_one_row() -> None:
+    situation = load_displacement_situation()
+    cmp = situation_figure(situation, "idps", "2013-12-31", counted_by="CMP")
+    assert cmp["people"] == 218_000
+    with pytest.raises(KeyError, match="2 idps figures by IOM DTM"):
+        situation_figure(situation, "idps", "2014-12-31", counted_by="IOM DTM")

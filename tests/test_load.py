@@ -6,6 +6,7 @@ in the file, the header being line 1) where a row is at fault, and the problem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
     assert list(incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert _is_wgs84(incidents.crs)
     assert incidents["incident_id"].tolist() == raw["incident_id"].tolist()
-    assert len(incidents) == 359
+    assert len(incidents) == 417
     assert str(incidents["date_start"].dtype) == "datetime64[ns]"
     assert str(incidents["date_end"].dtype) == "datetime64[ns]"
     assert str(incidents["fatalities_low"].dtype) == "Int64"
@@ -122,10 +123,10 @@ def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
     assert incidents["admin1"].tolist() == raw["admin1_2012"].tolist()
 
 
-def test_load_incidents_leaves_the_82_without_coordinate_unplaced() -> None:
+def test_load_incidents_leaves_the_105_without_coordinate_unplaced() -> None:
     incidents = load.load_incidents()
     no_point = incidents.geometry.isna() | incidents.geometry.is_empty
-    assert int(no_point.sum()) == 82
+    assert int(no_point.sum()) == 105
     assert incidents.loc[no_point.to_numpy(), "lat"].isna().all()
     placed = incidents[~no_point.to_numpy()]
     assert (placed.geometry.x == placed["lon"]).all()
@@ -168,6 +169,46 @@ def test_load_displacement_gives_one_integer_figure_per_row() -> None:
     assert str(displacement["value"].dtype) == "int64"
     assert str(displacement["ref_date"].dtype) == "datetime64[ns]"
     assert displacement["value"].tolist() == raw["value"].astype(int).tolist()
+
+
+def test_load_displacement_situation_gives_dated_figures_without_derived_rows() -> None:
+    situation = load.load_displacement_situation()
+    raw = _raw_csv("displacement_situation_2012_2014.csv")
+    assert len(situation) == len(raw) == 126
+    assert list(situation.columns)[:3] == ["as_of", "as_of_precision", "published"]
+    assert str(situation["as_of"].dtype) == "datetime64[ns]"
+    assert str(situation["people"].dtype) == "int64"
+    assert situation["as_of"].is_monotonic_increasing
+    assert situation["as_of_precision"].value_counts().to_dict() == {
+        "day": 122,
+        "month": 3,
+        "year": 1,
+    }
+    # Sums a document did not print are left out; IDMC's year-only peak keeps its precision.
+    assert not raw["note"].str.contains("DERIVED").any()
+    peak = situation[situation["as_of_precision"] == "year"].iloc[0]
+    assert (peak["as_of"], peak["people"]) == (pd.Timestamp("2013-01-01"), 350_000)
+    assert set(situation.loc[situation["population"] == "idps", "host"]) == {"Mali"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("as_of", "31/05/2013", "as_of '31/05/2013' is not a YYYY-MM-DD, YYYY-MM or YYYY date"),
+        ("people", "about 5000", "people 'about 5000' is not a whole number"),
+        ("host", "Niger", "population 'idps' with host 'Niger'"),
+    ],
+)
+def test_load_displacement_situation_names_a_bad_row(
+    tmp_path: Path, field: str, value: str, problem: str
+) -> None:
+    raw = _raw_csv("displacement_situation_2012_2014.csv")
+    row = raw.index[raw["population"].eq("idps")][0]
+    raw.loc[row, field] = value
+    path = tmp_path / "situation.csv"
+    raw.to_csv(path, index=False)
+    with pytest.raises(DataError, match=rf"^situation\.csv: row {row + 2}: {re.escape(problem)}"):
+        load.load_displacement_situation(path)
 
 
 def test_load_bases_gives_seven_bases_sorted_by_date_and_all_cited() -> None:
@@ -310,6 +351,7 @@ def test_bad_row_after_a_multiline_field_is_named_by_its_line_in_the_file() -> N
         load.load_incidents,
         load.load_key_events,
         load.load_displacement,
+        load.load_displacement_situation,
         load.load_bases,
         load.load_census,
     ],

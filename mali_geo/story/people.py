@@ -2,16 +2,22 @@
 
 Displacement figures are never added across ``location_level``s: a UNHCR ``country_total``
 refugee figure is only added to a national IDP total, and the method says when the two dates
-differ. Each check is registered under its claim's id in ``geodata/story/claims.toml``.
+differ. The displaced total and the fall of the stock use same-date totals from the
+Mali-situation file (a document's refugees plus its own IDPs), preferring UNHCR's own totals and
+showing the verdict under OCHA's; figures of different dates are added only to show that they
+are. Each check is registered under its claim's id in ``geodata/story/claims.toml``.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TypedDict
 
 import pandas as pd
 
 from mali_geo.dataset import Dataset
+from mali_geo.displacement import combined_totals, situation_figure
+from mali_geo.load import load_displacement_situation
 from mali_geo.story.checks import computed, grade, result
 from mali_geo.story.figures import (
     census,
@@ -20,7 +26,7 @@ from mali_geo.story.figures import (
     thousands,
     unique_urls,
 )
-from mali_geo.story.model import CheckResult, Claim
+from mali_geo.story.model import CheckResult, Claim, Verdict
 
 #: UNHCR rows cite the ``refugees`` R package; this is where people can see the data.
 UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"
@@ -57,23 +63,38 @@ def population_outside_north(dataset: Dataset, claim: Claim) -> CheckResult:
 
 @computed("displaced_2012_13")
 def displaced_2012_13(dataset: Dataset, claim: Claim) -> CheckResult:
-    """Refugees + IDPs of 2012–13 against the briefing's 560,000 displaced."""
-    options = displaced_options(dataset)
-    best = options["peaks"]["total"]
-    ratio = best / claim.number("claimed_displaced")
+    """Refugees + IDPs of 2012–13 against the briefing's 560,000 displaced.
+
+    The verdict uses UNHCR's own same-date totals; the text shows the verdict under OCHA's
+    totals (CMP's June 2013 IDPs) and the sum of peaks of different dates.
+    """
+    peaks = same_date_peaks()
+    refugee_peak, idp_peak = different_date_peaks()
+    claimed = claim.number("claimed_displaced")
+
+    def verdict(total: int) -> Verdict:
+        return grade(
+            agrees=total / claimed >= claim.number("agrees_ratio"),
+            partly=total / claimed >= claim.number("partly_ratio"),
+        )
+
+    unhcr, other = peaks["unhcr"], peaks["other"]
+    mixed = int(refugee_peak["people"]) + int(idp_peak["people"])
     return result(
         claim,
-        computed="; ".join(_option_short(key, o) for key, o in options.items())
-        + f"; the largest is {ratio:.0%} of the claim",
-        verdict=grade(
-            agrees=ratio >= claim.number("agrees_ratio"),
-            partly=ratio >= claim.number("partly_ratio"),
+        computed=f"{_total_text(unhcr)} = {unhcr['total'] / claimed:.0%} of the claim "
+        f"({verdict(unhcr['total'])}); with OCHA's totals, {_total_text(other)} = "
+        f"{other['total'] / claimed:.0%} ({verdict(other['total'])}); only peaks of different "
+        f"dates reach the claim: {thousands(refugee_peak['people'])} refugees "
+        f"({iso_day(refugee_peak['as_of'])}) + {thousands(idp_peak['people'])} IDPs "
+        f"({iso_day(idp_peak['as_of'])}) = {thousands(mixed)} ({mixed / claimed:.0%}), a stock "
+        "at no date",
+        verdict=verdict(unhcr["total"]),
+        sources=unique_urls(
+            [unhcr["source_url"], other["source_url"]],
+            [refugee_peak["source_url"], idp_peak["source_url"]],
         ),
-        sources=_displacement_urls(options),
-        value=float(best),
-        options=" ".join(
-            _option_text(label, options[key]) for key, label in _OPTION_LABELS if key in options
-        ),
+        value=float(unhcr["total"]),
     )
 
 
@@ -81,49 +102,76 @@ def displaced_2012_13(dataset: Dataset, claim: Claim) -> CheckResult:
 def displaced_share_of_north(dataset: Dataset, claim: Claim) -> CheckResult:
     """Displaced people as a share of the north's 2009 population ("nearly half")."""
     north, _ = population_north_and_rest(dataset)
-    options = displaced_options(dataset)
-    best = options["peaks"]["total"]
-    share = best / north
+    peaks = same_date_peaks()
+    unhcr, other = peaks["unhcr"]["total"], peaks["other"]["total"]
+
+    def verdict(total: int) -> Verdict:
+        return grade(
+            agrees=total / north >= claim.number("agrees_share"),
+            partly=total / north >= claim.number("partly_share"),
+        )
+
     claimed = claim.number("claimed_displaced")
     return result(
         claim,
-        computed=f"{share:.0%} ({thousands(best)} / {thousands(north)}); the briefing's own "
-        f"{thousands(claimed)} would be {claimed / north:.0%}",
-        verdict=grade(
-            agrees=share >= claim.number("agrees_share"),
-            partly=share >= claim.number("partly_share"),
+        computed=f"{unhcr / north:.0%} ({thousands(unhcr)} / {thousands(north)}, UNHCR, "
+        f"{iso_day(peaks['unhcr']['as_of'])}: {verdict(unhcr)}); with OCHA's total "
+        f"{thousands(other)} ({iso_day(peaks['other']['as_of'])}) {other / north:.0%} "
+        f"({verdict(other)}); the briefing's own {thousands(claimed)} would be "
+        f"{claimed / north:.0%}",
+        verdict=verdict(unhcr),
+        sources=unique_urls(
+            [peaks["unhcr"]["source_url"], peaks["other"]["source_url"]],
+            census(dataset)["source_url"],
         ),
-        sources=unique_urls(_displacement_urls(options), census(dataset)["source_url"]),
-        value=round(share * 100, 2),
+        value=round(unhcr / north * 100, 2),
     )
 
 
 @computed("returned_by_early_2014")
 def returned_by_early_2014(dataset: Dataset, claim: Claim) -> CheckResult:
-    """The share of the displaced who had returned by early 2014 ("one-quarter")."""
-    returns = returns_by_early_2014(dataset)
-    still = displaced_options(dataset)["end_2013"]["total"]
-    unhcr = returns["unhcr_returned_idps"] + returns["unhcr_returned_refugees"]
-    displaced, claimed = claim.number("claimed_displaced"), claim.number("claimed_share")
-    shares = {
-        "UNHCR returns 2012–13": unhcr / displaced,
-        "IOM returnees, Feb 2014": returns["iom_returnees_feb_2014"] / displaced,
-        "implied by the end-2013 stock": 1 - still / displaced,
+    """The share of the displaced who had returned by early 2014 ("one-quarter").
+
+    Measured as the fall of the stock (refugees + IDPs) from its same-date peak of 2013 to the
+    end of 2013, both points same-date totals; return counts are shown as context only.
+    """
+    peaks = same_date_peaks()
+    ends = end_2013_stocks()
+    claimed = claim.number("claimed_share")
+    falls = {
+        (peak, end): 1 - ends[end]["total"] / peaks[peak]["total"]
+        for peak in ("unhcr", "other")
+        for end in ("cmp", "unhcr")
     }
-    close = all(abs(s - claimed) <= claim.number("agrees_gap") for s in shares.values())
-    inside = min(shares.values()) <= claimed <= max(shares.values())
+
+    def verdict(share: float) -> Verdict:
+        gap = abs(share - claimed)
+        return grade(
+            agrees=gap <= claim.number("agrees_gap"), partly=gap <= claim.number("partly_gap")
+        )
+
+    main = falls[("unhcr", "cmp")]
+    others = "; ".join(
+        f"{_PEAK_LABELS[p]} to {_END_LABELS[e]}: {share:.0%} ({verdict(share)})"
+        for (p, e), share in falls.items()
+        if (p, e) != ("unhcr", "cmp")
+    )
+    returns = returns_by_early_2014(dataset)
     return result(
         claim,
-        computed="; ".join(f"{k}: {v:.0%}" for k, v in shares.items()),
-        verdict=grade(agrees=close, partly=inside),
-        sources=_returns_urls(dataset),
-        value=round(shares["implied by the end-2013 stock"] * 100, 2),
-        unhcr_idps=thousands(returns["unhcr_returned_idps"]),
-        unhcr_refugees=thousands(returns["unhcr_returned_refugees"]),
-        unhcr=thousands(unhcr),
+        computed=f"{main:.0%}: {thousands(peaks['unhcr']['total'])} "
+        f"({iso_day(peaks['unhcr']['as_of'])}) to {thousands(ends['cmp']['total'])} "
+        f"({thousands(ends['cmp']['refugees'])} refugees + {thousands(ends['cmp']['idps'])} "
+        f"IDPs, {iso_day(ends['cmp']['as_of'])}); {others}",
+        verdict=verdict(main),
+        sources=unique_urls(
+            [peaks["unhcr"]["source_url"], peaks["other"]["source_url"]],
+            [ends["cmp"]["idp_url"], ends["unhcr"]["idp_url"], ends["unhcr"]["refugee_url"]],
+            _returns_urls(dataset),
+        ),
+        value=round(main * 100, 2),
+        unhcr=thousands(returns["unhcr_returned_idps"] + returns["unhcr_returned_refugees"]),
         iom=thousands(returns["iom_returnees_feb_2014"]),
-        still=thousands(still),
-        inside="inside" if inside else "outside",
     )
 
 
@@ -144,6 +192,97 @@ def still_displaced_share(dataset: Dataset, claim: Claim) -> CheckResult:
         ),
         sources=unique_urls(_displacement_urls({"end_2013": still}), census(dataset)["source_url"]),
         value=round(share * 100, 2),
+    )
+
+
+# --- same-date totals (displacement_situation_2012_2014.csv) -----------------------------------
+
+_PEAK_LABELS = {"unhcr": "from UNHCR's peak", "other": "from OCHA's peak"}
+_END_LABELS = {"cmp": "CMP's end-2013 IDPs", "unhcr": "UNHCR's end-2013 IDPs"}
+
+
+@cache
+def situation() -> pd.DataFrame:
+    """The Mali-situation totals file, loaded once (the checks' dataset does not carry it)."""
+    return load_displacement_situation()
+
+
+def same_date_peaks() -> dict[str, pd.Series]:
+    """The largest same-date refugees + IDPs total of 2012–13, by publisher.
+
+    Returns
+    -------
+    dict
+        ``unhcr``: from UNHCR's own documents (situation updates, briefing notes, year-end
+        statistics), the preferred source; ``other``: from every other document (OCHA).
+        Each a row of :func:`mali_geo.displacement.combined_totals`.
+    """
+    totals = combined_totals(situation())
+    totals = totals[totals["as_of"].dt.year.isin([2012, 2013])]
+    own = totals["source_title"].str.startswith("UNHCR")
+    return {
+        "unhcr": totals.loc[totals.loc[own, "total"].idxmax()],
+        "other": totals.loc[totals.loc[~own, "total"].idxmax()],
+    }
+
+
+def different_date_peaks() -> tuple[pd.Series, pd.Series]:
+    """UNHCR's highest refugee total and the highest day-dated IDP figure of 2012–13.
+
+    Adding them mixes dates. IDMC's "peak" rows are left out: their dates conflict.
+    """
+    rows = situation()
+    rows = rows[(rows["as_of_precision"] == "day") & rows["as_of"].dt.year.isin([2012, 2013])]
+    refugees = rows[
+        (rows["population"] == "refugees")
+        & (rows["host"] == "all")
+        & rows["source_title"].str.startswith("UNHCR")
+        & rows["counted_by"].str.startswith("UNHCR")
+    ]
+    idps = rows[(rows["population"] == "idps") & ~rows["counted_by"].str.contains("peak")]
+    return refugees.loc[refugees["people"].idxmax()], idps.loc[idps["people"].idxmax()]
+
+
+class EndStock(TypedDict):
+    """Refugees + IDPs at the end of 2013, one date."""
+
+    as_of: pd.Timestamp
+    refugees: int
+    idps: int
+    total: int
+    refugee_url: str
+    idp_url: str
+
+
+def end_2013_stocks() -> dict[str, EndStock]:
+    """UNHCR's refugees at 31 December 2013 plus each counter's IDPs of that day.
+
+    ``cmp``: the CMP's figure (as IDMC relays it), the counter whose IDPs UNHCR's own
+    situation totals use; ``unhcr``: UNHCR's year-end statistic.
+    """
+    rows = situation()
+    day = "2013-12-31"
+    refugees = situation_figure(rows, "refugees", day, counted_by="UNHCR")
+    stocks: dict[str, EndStock] = {}
+    for key, counter in (("cmp", "CMP"), ("unhcr", "UNHCR")):
+        idps = situation_figure(rows, "idps", day, counted_by=counter)
+        stocks[key] = {
+            "as_of": pd.Timestamp(day),
+            "refugees": int(refugees["people"]),
+            "idps": int(idps["people"]),
+            "total": int(refugees["people"]) + int(idps["people"]),
+            "refugee_url": str(refugees["source_url"]),
+            "idp_url": str(idps["source_url"]),
+        }
+    return stocks
+
+
+def _total_text(total: pd.Series) -> str:
+    refugees_day, idps_day = iso_day(total["refugees_as_of"]), iso_day(total["idps_as_of"])
+    title = str(total["source_title"])
+    return (
+        f"{thousands(total['total'])} ({thousands(total['refugees'])} refugees {refugees_day} + "
+        f"{thousands(total['idps'])} IDPs {idps_day}, {title})"
     )
 
 
