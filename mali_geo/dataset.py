@@ -46,6 +46,8 @@ class Dataset:
     key_events: pd.DataFrame
     displacement: pd.DataFrame
     bases: pd.DataFrame
+    #: UNHCR's Mali-situation totals at dated points (same-date refugees and IDPs).
+    situation: pd.DataFrame
     incidents_label: str = "shipped incidents (geodata/incidents_mali_2012_2014.csv)"
     #: Identifies the incidents for caches: the label plus a digest of an imported file.
     incidents_key: str = "shipped"
@@ -93,6 +95,7 @@ def load_dataset(geodata: str | Path = config.GEODATA_DIR) -> Dataset:
         key_events=load.load_key_events(at(config.KEY_EVENTS_PATH)),
         displacement=load.load_displacement(at(config.DISPLACEMENT_PATH)),
         bases=load.load_bases(at(config.BASES_PATH)),
+        situation=load.load_displacement_situation(at(config.SITUATION_PATH)),
     )
 
 

@@ -10,14 +10,12 @@ are. Each check is registered under its claim's id in ``geodata/story/claims.tom
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TypedDict
 
 import pandas as pd
 
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import combined_totals, situation_figure
-from mali_geo.load import load_displacement_situation
 from mali_geo.story.checks import computed, grade, result
 from mali_geo.story.figures import (
     census,
@@ -68,8 +66,8 @@ def displaced_2012_13(dataset: Dataset, claim: Claim) -> CheckResult:
     The verdict uses UNHCR's own same-date totals; the text shows the verdict under OCHA's
     totals (CMP's June 2013 IDPs) and the sum of peaks of different dates.
     """
-    peaks = same_date_peaks()
-    refugee_peak, idp_peak = different_date_peaks()
+    peaks = same_date_peaks(dataset.situation)
+    refugee_peak, idp_peak = different_date_peaks(dataset.situation)
     claimed = claim.number("claimed_displaced")
 
     def verdict(total: int) -> Verdict:
@@ -102,7 +100,7 @@ def displaced_2012_13(dataset: Dataset, claim: Claim) -> CheckResult:
 def displaced_share_of_north(dataset: Dataset, claim: Claim) -> CheckResult:
     """Displaced people as a share of the north's 2009 population ("nearly half")."""
     north, _ = population_north_and_rest(dataset)
-    peaks = same_date_peaks()
+    peaks = same_date_peaks(dataset.situation)
     unhcr, other = peaks["unhcr"]["total"], peaks["other"]["total"]
 
     def verdict(total: int) -> Verdict:
@@ -135,8 +133,8 @@ def returned_by_early_2014(dataset: Dataset, claim: Claim) -> CheckResult:
     Measured as the fall of the stock (refugees + IDPs) from its same-date peak of 2013 to the
     end of 2013, both points same-date totals; return counts are shown as context only.
     """
-    peaks = same_date_peaks()
-    ends = end_2013_stocks()
+    peaks = same_date_peaks(dataset.situation)
+    ends = end_2013_stocks(dataset.situation)
     claimed = claim.number("claimed_share")
     falls = {
         (peak, end): 1 - ends[end]["total"] / peaks[peak]["total"]
@@ -201,13 +199,7 @@ _PEAK_LABELS = {"unhcr": "from UNHCR's peak", "other": "from OCHA's peak"}
 _END_LABELS = {"cmp": "CMP's end-2013 IDPs", "unhcr": "UNHCR's end-2013 IDPs"}
 
 
-@cache
-def situation() -> pd.DataFrame:
-    """The Mali-situation totals file, loaded once (the checks' dataset does not carry it)."""
-    return load_displacement_situation()
-
-
-def same_date_peaks() -> dict[str, pd.Series]:
+def same_date_peaks(situation: pd.DataFrame) -> dict[str, pd.Series]:
     """The largest same-date refugees + IDPs total of 2012–13, by publisher.
 
     Returns
@@ -217,7 +209,7 @@ def same_date_peaks() -> dict[str, pd.Series]:
         statistics), the preferred source; ``other``: from every other document (OCHA).
         Each a row of :func:`mali_geo.displacement.combined_totals`.
     """
-    totals = combined_totals(situation())
+    totals = combined_totals(situation)
     totals = totals[totals["as_of"].dt.year.isin([2012, 2013])]
     own = totals["source_title"].str.startswith("UNHCR")
     return {
@@ -226,12 +218,12 @@ def same_date_peaks() -> dict[str, pd.Series]:
     }
 
 
-def different_date_peaks() -> tuple[pd.Series, pd.Series]:
+def different_date_peaks(situation: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """UNHCR's highest refugee total and the highest day-dated IDP figure of 2012–13.
 
     Adding them mixes dates. IDMC's "peak" rows are left out: their dates conflict.
     """
-    rows = situation()
+    rows = situation
     rows = rows[(rows["as_of_precision"] == "day") & rows["as_of"].dt.year.isin([2012, 2013])]
     refugees = rows[
         (rows["population"] == "refugees")
@@ -254,13 +246,13 @@ class EndStock(TypedDict):
     idp_url: str
 
 
-def end_2013_stocks() -> dict[str, EndStock]:
+def end_2013_stocks(situation: pd.DataFrame) -> dict[str, EndStock]:
     """UNHCR's refugees at 31 December 2013 plus each counter's IDPs of that day.
 
     ``cmp``: the CMP's figure (as IDMC relays it), the counter whose IDPs UNHCR's own
     situation totals use; ``unhcr``: UNHCR's year-end statistic.
     """
-    rows = situation()
+    rows = situation
     day = "2013-12-31"
     refugees = situation_figure(rows, "refugees", day, counted_by="UNHCR")
     stocks: dict[str, EndStock] = {}
