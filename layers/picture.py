@@ -18,7 +18,7 @@ import importlib
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +32,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from pyproj import Geod, Transformer
 
+from layers import context, key_events, towns
 from layers.assets import ICON_PATH_SCRIPT, VENDOR_FILES, make_offline
+from layers.bases import holder_colour
+from layers.displacement import (
+    KIND_COLOURS,
+    KIND_LABELS,
+    NOT_LOCATED_COLOUR,
+    OTHER_COLOUR,
+    circle_radius,
+    flow_width,
+)
+from layers.incidents import event_colour
+from layers.regions import region_colour
 from mali_geo.config import ATTRIBUTION, EQUAL_AREA_CRS, WGS84
+from mali_geo.displacement import NOT_LOCATED, DisplacementPicture
 
 #: The CRS the picture is drawn in: Africa Albers equal-area (shapes keep their size).
 PICTURE_CRS = EQUAL_AREA_CRS
@@ -47,6 +60,8 @@ MARGIN = 0.05
 BACKGROUND = "#dfe8ef"
 LAND = "#f4f1ea"
 _GEOD = Geod(ellps="WGS84")
+#: Points per CSS pixel: Leaflet sizes are in pixels, matplotlib's in points.
+PT_PER_PX = 0.75
 #: Where the map sits in the figure (left, bottom, width, height, as shares of the figure).
 _AXES_BOX = (0.01, 0.1, 0.98, 0.8)
 #: Marks the inlined assets' URLs while the page is rendered (never left in the output).
@@ -68,6 +83,8 @@ class PictureLayer:
         Outline colour of polygons and points.
     column
         A numeric column shading polygons (choropleth) with ``cmap``.
+    colour_column
+        A column holding each feature's colour (overrides ``colour`` and ``column``).
     cmap
         A matplotlib colormap name for ``column``.
     size
@@ -84,6 +101,7 @@ class PictureLayer:
     colour: str = "#444444"
     edge: str | None = None
     column: str | None = None
+    colour_column: str | None = None
     cmap: str = "OrRd"
     size: str | float = 20.0
     alpha: float = 0.8
@@ -201,6 +219,108 @@ def map_png(
     return buffer.getvalue()
 
 
+def context_picture_layers(
+    countries: gpd.GeoDataFrame, niger: gpd.GeoDataFrame, lakes: gpd.GeoDataFrame
+) -> list[PictureLayer]:
+    """The context layers (countries, Mali, the Niger river, lakes) as the map draws them."""
+    mali = countries[countries["adm0_a3"] == "MLI"]
+    return [
+        PictureLayer(countries, colour=context.LAND, edge=context.BORDER, alpha=1, zorder=0),
+        PictureLayer(mali, colour=context.MALI_FILL, edge=context.MALI_OUTLINE, alpha=1, zorder=0),
+        PictureLayer(lakes, colour=context.WATER, edge=context.WATER, alpha=1, zorder=1),
+        PictureLayer(niger, colour=context.WATER, size=1.5, alpha=1, zorder=1),
+    ]
+
+
+def picture_layers(
+    built: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[list[PictureLayer], list[LegendEntry]]:
+    """The catalogue's built layers (``mali_geo.catalogue.build_layers``) as the map draws them.
+
+    Parameters
+    ----------
+    built
+        Layer name -> GeoDataFrame, for the layers shown (any of ``regions``, ``displacement``,
+        ``towns``, ``incidents``, ``bases``, ``key_events``).
+
+    Returns
+    -------
+    tuple
+        The picture layers, in the map's drawing order, and their legend entries.
+    """
+    out: list[PictureLayer] = []
+    legend: list[LegendEntry] = []
+    if "regions" in built:
+        data = built["regions"].assign(_colour=built["regions"]["incidents"].map(region_colour))
+        out.append(PictureLayer(data, colour_column="_colour", edge="#555555", zorder=1))
+        legend.append(LegendEntry("Regions: shaded by incidents", region_colour(20)))
+    if "displacement" in built:
+        flows = built["displacement"]
+        data = flows.assign(
+            _colour=flows["kind"].map(KIND_COLOURS).fillna(OTHER_COLOUR),
+            _width=flows["people"].map(lambda n: flow_width(int(n)) * PT_PER_PX),
+        )
+        out.append(PictureLayer(data, colour_column="_colour", size="_width", zorder=2))
+        legend += [LegendEntry(KIND_LABELS[k], c, "line") for k, c in KIND_COLOURS.items()]
+    if "towns" in built:
+        rows = built["towns"]
+        data = rows.assign(_size=rows["incidents"].map(lambda n: _area(towns.town_radius(int(n)))))
+        out.append(PictureLayer(data, colour=towns.COLOUR, size="_size", alpha=0.45, zorder=3))
+        legend.append(LegendEntry("Towns with incidents (area: count)", towns.COLOUR, "point"))
+    if "incidents" in built:
+        data = built["incidents"].assign(_colour=built["incidents"]["event_type"].map(event_colour))
+        out.append(PictureLayer(data, colour_column="_colour", edge="#ffffff", size=14, zorder=4))
+        legend.append(
+            LegendEntry("Incidents (colour: event type)", event_colour("battle"), "point")
+        )
+    if "bases" in built:
+        data = built["bases"].assign(_colour=built["bases"]["held_by"].map(holder_colour))
+        out.append(PictureLayer(data, colour_column="_colour", edge="#000000", size=60, zorder=5))
+        legend.append(LegendEntry("Bases (colour: who held them)", holder_colour(None), "point"))
+    if "key_events" in built:
+        out.append(
+            PictureLayer(
+                built["key_events"], colour=key_events.COLOUR, edge="#333333", size=40, zorder=6
+            )
+        )
+        legend.append(LegendEntry("Key events", key_events.COLOUR, "point"))
+    return out, legend
+
+
+def displacement_picture_layers(
+    picture: DisplacementPicture, *, arrows: bool = False
+) -> tuple[list[PictureLayer], list[LegendEntry]]:
+    """Refugee and IDP circles (and optionally the arrows) as :func:`circles_layer` draws them."""
+    circles = picture.circles
+    located = circles["placement"] != NOT_LOCATED
+    data = circles.assign(
+        _colour=circles["kind"].map(KIND_COLOURS).fillna(OTHER_COLOUR),
+        _size=circles["people"].map(lambda n: _area(circle_radius(int(n)))),
+    )
+    out = [
+        PictureLayer(data[located], colour_column="_colour", size="_size", alpha=0.4, zorder=3),
+        PictureLayer(
+            data[~located],
+            colour=NOT_LOCATED_COLOUR,
+            size="_size",
+            alpha=0.3,
+            dashed=True,
+            zorder=3,
+        ),
+    ]
+    legend = [LegendEntry(KIND_LABELS[k], c, "point") for k, c in KIND_COLOURS.items()]
+    legend.append(LegendEntry("site not located", NOT_LOCATED_COLOUR, "point", dashed=True))
+    if arrows:
+        widths = picture.arrows.assign(
+            _width=picture.arrows["people"].map(lambda n: flow_width(int(n)) * PT_PER_PX)
+        )
+        out.append(PictureLayer(widths, colour=KIND_COLOURS["refugees"], size="_width", zorder=4))
+        legend.append(
+            LegendEntry("Refugees crossing (direction only)", KIND_COLOURS["refugees"], "line")
+        )
+    return out, legend
+
+
 def scale_bar_km(view_width_km: float) -> int:
     """The scale bar's length: the one of :data:`SCALE_BAR_KM` nearest a fifth of the view."""
     target = view_width_km / 5
@@ -230,19 +350,25 @@ def map_html(folium_map: folium.Map) -> bytes:
 # --- helpers -------------------------------------------------------------------------------
 
 
+def _area(radius_px: float) -> float:
+    """A marker's area in points² for a Leaflet circle of this radius in pixels."""
+    return float((2 * radius_px * PT_PER_PX) ** 2)
+
+
 def _draw(ax: Axes, layer: PictureLayer) -> None:
     data = layer.data[layer.data.geometry.notna() & ~layer.data.geometry.is_empty]
     if data.empty:
         return
     data = data.to_crs(PICTURE_CRS)
     style = "--" if layer.dashed else "-"
+    colour = data[layer.colour_column].tolist() if layer.colour_column else layer.colour
     kinds = set(data.geom_type)
     if kinds <= {"Point", "MultiPoint"}:
         sizes = data[layer.size] if isinstance(layer.size, str) else layer.size
         data.plot(
             ax=ax,
-            color=layer.colour,
-            edgecolor=layer.edge or layer.colour,
+            color=colour,
+            edgecolor=layer.edge or colour,
             markersize=sizes,
             alpha=layer.alpha,
             linestyle=style,
@@ -252,13 +378,13 @@ def _draw(ax: Axes, layer: PictureLayer) -> None:
         widths = data[layer.size] if isinstance(layer.size, str) else layer.size
         data.plot(
             ax=ax,
-            color=layer.colour,
+            color=colour,
             linewidth=widths,
             alpha=layer.alpha,
             linestyle=style,
             zorder=layer.zorder,
         )
-    elif layer.column is not None:
+    elif layer.column is not None and layer.colour_column is None:
         data.plot(
             ax=ax,
             column=layer.column,
@@ -271,7 +397,7 @@ def _draw(ax: Axes, layer: PictureLayer) -> None:
     else:
         data.plot(
             ax=ax,
-            color=layer.colour,
+            color=colour,
             edgecolor=layer.edge or "#888888",
             linewidth=0.5,
             alpha=layer.alpha,

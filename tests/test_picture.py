@@ -16,15 +16,19 @@ from layers.assets import offline_map
 from layers.picture import (
     LegendEntry,
     PictureLayer,
+    context_picture_layers,
+    displacement_picture_layers,
     map_figure,
     map_html,
     map_png,
+    picture_layers,
     scale_bar_km,
 )
 from layers.towns import towns_layer
 from mali_geo.catalogue import build_layers
 from mali_geo.config import ATTRIBUTION
 from mali_geo.dataset import Dataset, load_dataset
+from mali_geo.displacement import displacement_picture
 from mali_geo.period import make_period
 
 PERIOD = make_period("2013-01", "2013-12")
@@ -171,3 +175,29 @@ def test_html_is_self_contained_and_holds_the_features(
         assert json.dumps(name)[1:-1] in page  # in the GeoJSON, as JSON writes it
     assert len(re.findall(r'"type": ?"Feature"[,}]', page)) == len(built["towns"])
     assert page_map.default_js == before  # the app's map is left as it was
+
+
+def test_catalogue_layers_draw_with_their_legend(dataset: Dataset) -> None:
+    built = build_layers(dataset, PERIOD)
+    layers, legend = picture_layers(built)
+    assert len(layers) == len(built)
+    labels = [e.label for e in legend]
+    assert "Towns with incidents (area: count)" in labels
+    assert "Key events" in labels
+    picture = displacement_picture(
+        dataset.displacement, dataset.places, dataset.regions, dataset.countries, PERIOD
+    )
+    extra, extra_legend = displacement_picture_layers(picture, arrows=True)
+    assert sum(len(layer.data) for layer in extra[:2]) == len(picture.circles)
+    assert "site not located" in [e.label for e in extra_legend]
+    fig = map_figure(
+        [*layers, *extra],
+        title="Mali crisis map",
+        period_label="2013",
+        legend_entries=[*legend, *extra_legend],
+        background=context_picture_layers(dataset.countries, dataset.niger, dataset.lakes),
+    )
+    texts = _texts(fig)
+    assert "Refugees crossing (direction only)" in texts
+    drawn = sum(len(ax.collections) for ax in fig.axes)
+    assert drawn >= len(layers) + len(extra)
