@@ -29,7 +29,7 @@ from mali_geo.displacement import (
     circle_share_drawn,
     displacement_picture,
 )
-from mali_geo.period import make_period
+from mali_geo.period import make_period, month_range
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 YEAR_ENDS = ("2012-12", "2013-12", "2014-12")
@@ -191,3 +191,11 @@ def test_legend_gives_each_host_total(dataset: Dataset) -> None:
     assert "Niger: 47,466 refugees as of 2014-12-31" in legend
     assert "23,057 site not located" in legend
     assert "region not given" in legend
+
+
+def test_every_month_end_draws_everyone_and_places_every_circle(dataset: Dataset) -> None:
+    for month in month_range("2012-01", "2014-12"):
+        picture = _picture(dataset, month)
+        assert (circle_share_drawn(picture) == 1.0).all(), month
+        assert picture.circles.geometry.notna().all(), month
+        assert (picture.totals["share_drawn"] == 1.0).all(), month
