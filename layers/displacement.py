@@ -49,7 +49,7 @@ def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
             fill=True,
             fill_color="#ffffff",
             fill_opacity=1,
-            tooltip=folium.Tooltip(ORIGIN_LABEL, permanent=True, direction="right"),
+            tooltip=folium.Tooltip(ORIGIN_LABEL, direction="right"),
         ).add_to(group)
     return group
 

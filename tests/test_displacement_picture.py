@@ -15,13 +15,15 @@ import pytest
 from layers.displacement import (
     ARROWS_NAME,
     CIRCLES_NAME,
+    ORIGIN_LABEL,
     arrows_layer,
     circle_radius,
     circles_layer,
     circles_legend_html,
+    displacement_layer,
 )
 from mali_geo.config import WGS84
-from mali_geo.dataset import Dataset, load_dataset
+from mali_geo.dataset import Dataset, flows_for, load_dataset
 from mali_geo.displacement import (
     CIRCLE_COLUMNS,
     NOT_LOCATED,
@@ -199,3 +201,12 @@ def test_every_month_end_draws_everyone_and_places_every_circle(dataset: Dataset
         assert (circle_share_drawn(picture) == 1.0).all(), month
         assert picture.circles.geometry.notna().all(), month
         assert (picture.totals["share_drawn"] == 1.0).all(), month
+
+
+def test_the_flows_origin_has_no_permanent_label(dataset: Dataset) -> None:
+    flows = flows_for(dataset, make_period("2013-01", "2013-12")).lines
+    page = folium.Map()
+    displacement_layer(flows).add_to(page)
+    rendered = page.get_root().render()
+    assert ORIGIN_LABEL in rendered  # still in its tooltip, on hover
+    assert '"permanent": true' not in rendered
