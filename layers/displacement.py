@@ -1,4 +1,8 @@
-"""Displacement layer: flows drawn to scale, line width proportional to people."""
+"""Displacement layers: flows, circles where people were counted, optional arrows.
+
+Flows are drawn to scale (line width proportional to people); refugees and IDPs as
+proportional circles at their camps, cities and host regions.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import Feature, geojson_group, style_key
+from layers.geojson import Feature, compact_popup, geojson_group, style_key
+from mali_geo.displacement import NOT_LOCATED, DisplacementPicture
 from mali_geo.geometry import has_coordinate
 
 NAME = "Displacement flows"
@@ -44,7 +49,7 @@ def displacement_layer(flows: gpd.GeoDataFrame) -> folium.FeatureGroup:
             fill=True,
             fill_color="#ffffff",
             fill_opacity=1,
-            tooltip=folium.Tooltip(ORIGIN_LABEL, permanent=True, direction="right"),
+            tooltip=folium.Tooltip(ORIGIN_LABEL, direction="right"),
         ).add_to(group)
     return group
 
@@ -88,3 +93,147 @@ def _popup(f: Any) -> str:
         ("Dataset", html.text(f.source_ref)),
     ]
     return html.popup(f.destination, rows, [f.source_url])
+
+
+# --- refugees and IDPs as proportional circles, with optional arrows -----------------------
+
+CIRCLES_NAME = "Refugees and IDPs (where counted)"
+ARROWS_NAME = "Displacement arrows (direction only)"
+#: Circle area proportional to people: radius = sqrt(people) * this (50,000 people = 28 px).
+PX_PER_SQRT_PERSON = 28 / 50_000**0.5
+NOT_LOCATED_COLOUR = "#777777"
+CIRCLE_STYLE: dict[str, Any] = {"weight": 1.5, "fill": True, "fillOpacity": 0.35}
+#: The dashes of a circle whose people have no located site (or region).
+NOT_LOCATED_DASH = "5 4"
+PLACEMENT_TEXT: dict[str, str] = {
+    "site": "at the camp or site's own coordinate",
+    "city": "at the city or town where UNHCR counts them (no separate site coordinate)",
+    "region": "at a representative point of the host region",
+    "not_located": (
+        "not located: no coordinate for these sites (or the breakdown does not give them); "
+        "drawn at the centre of the host's other circles, which is not a place"
+    ),
+}
+ARROW_NOTE = (
+    "An arrow shows refugees crossing from Mali's border regions into the host country; the "
+    "sources do not give routes or places of origin."
+)
+
+
+def circle_radius(people: int) -> float:
+    """Circle radius in pixels, so that the circle's area is proportional to people."""
+    return round(float(max(people, 0) ** 0.5) * PX_PER_SQRT_PERSON, 1)
+
+
+def circles_layer(picture: DisplacementPicture) -> folium.FeatureGroup:
+    """Refugees at camps, sites and cities, IDPs by host region, as proportional circles.
+
+    Each circle's popup gives its figure, as-of date and source link, and its host's total
+    with the located and not-located parts; "not located" circles are grey and dashed.
+    """
+    totals: dict[tuple[str, str], Any] = {
+        (str(t.kind), str(t.host_iso3)): t for t in picture.totals.itertuples()
+    }
+    circles = picture.circles
+    features = [_circle_feature(c, totals) for c in circles.itertuples()]
+    marker = folium.CircleMarker(radius=5)
+    return geojson_group(circles, features, name=CIRCLES_NAME, style=_circle_style, marker=marker)
+
+
+def arrows_layer(arrows: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Optional arrows from Mali's border regions to each host, width proportional to people.
+
+    No permanent label: the figure is in the tooltip and popup.
+    """
+    features = [_arrow_feature(a) for a in arrows.itertuples()]
+    return geojson_group(arrows, features, name=ARROWS_NAME, style=_style)
+
+
+def circles_legend_html(picture: DisplacementPicture) -> str:
+    """Legend: colours by kind, circle sizes, the not-located mark and each host's total."""
+    kinds = [
+        (
+            KIND_LABELS[k],
+            f"width:14px;height:14px;border-radius:50%;border:1.5px solid {c};background:{c}59",
+        )
+        for k, c in KIND_COLOURS.items()
+    ]
+    kinds.append(
+        (
+            "site not located",
+            f"width:14px;height:14px;border-radius:50%;border:1.5px dashed {NOT_LOCATED_COLOUR}",
+        )
+    )
+    sizes = [
+        (
+            f"{n:,}",
+            f"width:{2 * circle_radius(n)}px;height:{2 * circle_radius(n)}px;border-radius:50%;"
+            f"border:1px solid {ORIGIN_COLOUR}",
+        )
+        for n in (5_000, 20_000, 50_000)
+    ]
+    return html.legend_block(
+        "Refugees and IDPs (circle area proportional to people)",
+        [*kinds, *sizes],
+        note="<br>".join(total_text(t) for t in picture.totals.itertuples()),
+    )
+
+
+def total_text(total: Any) -> str:
+    """One host's total as safe HTML: figure, date, source, and its located / not-located parts."""
+    noun = KIND_NOUNS.get(total.kind, total.kind)
+    text = (
+        f"{html.text(total.host)}: {int(total.people_total):,} {noun} as of "
+        f"{html.text(total.as_of)} ({html.link(total.source_url, _short_source(total))})"
+    )
+    if total.people_not_located:
+        part = "site not located" if total.kind == "refugees" else "region not given"
+        text += f": {int(total.people_located):,} located, {int(total.people_not_located):,} {part}"
+    return text
+
+
+def _circle_style(feature: dict[str, Any]) -> dict[str, Any]:
+    kind, placement, radius = str(style_key(feature)).split("|")
+    colour = KIND_COLOURS.get(kind, OTHER_COLOUR)
+    style = {"radius": float(radius), "color": colour, "fillColor": colour, **CIRCLE_STYLE}
+    if placement == NOT_LOCATED:
+        style.update(
+            color=NOT_LOCATED_COLOUR, fillColor=NOT_LOCATED_COLOUR, dashArray=NOT_LOCATED_DASH
+        )
+    return style
+
+
+def _circle_feature(c: Any, totals: dict[tuple[str, str], Any]) -> Feature:
+    noun = KIND_NOUNS.get(c.kind, c.kind)
+    figure = f"{int(c.people):,} {noun} as of {html.text(c.as_of)}"
+    tooltip = html.tooltip(c.name if c.placement != NOT_LOCATED else f"{c.host}: {c.name}", figure)
+    key = f"{c.kind}|{c.placement}|{circle_radius(int(c.people))}"
+    total = totals.get((c.kind, c.host_iso3))
+    lines = [
+        f"{html.text(KIND_LABELS.get(c.kind, c.kind))} in {html.text(c.host)}",
+        f"People: {int(c.people):,} as of {html.text(c.as_of)}",
+        f"Drawn {html.text(PLACEMENT_TEXT.get(c.placement, c.placement))}",
+        f"Sites (as the source spells them): {html.text(c.sites)}",
+        f"Figure: {html.text(c.source)} ({html.link(c.source_url)})",
+    ]
+    if total is not None:
+        lines.append(f"Host total: {total_text(total)}")
+    return tooltip, compact_popup(c.name, lines), key
+
+
+def _arrow_feature(a: Any) -> Feature:
+    noun = KIND_NOUNS.get(a.kind, a.kind)
+    figure = f"{int(a.people):,} {noun} as of {html.text(a.as_of)}"
+    tooltip = html.tooltip(f"{KIND_LABELS.get(a.kind, a.kind)} to {a.host}", figure)
+    key = f"{KIND_COLOURS.get(a.kind, OTHER_COLOUR)} {flow_width(int(a.people))}"
+    lines = [
+        f"To {html.text(a.host)}: {figure}",
+        f"Across the border of: {html.text(a.origin_regions)}",
+        html.text(ARROW_NOTE),
+    ]
+    return tooltip, compact_popup(f"{KIND_LABELS.get(a.kind, a.kind)} to {a.host}", lines), key
+
+
+def _short_source(total: Any) -> str:
+    source = str(total.total_source)
+    return source.split(" (")[0] if source else "source"

@@ -97,7 +97,7 @@ def test_load_places_keeps_the_two_camps_without_coordinate_as_missing() -> None
         "license",
     ]
     assert places["name"].tolist() == raw["name"].tolist()
-    assert len(places) == 43
+    assert len(places) == 47
     missing = places[places["lat"].isna()]
     assert set(missing["name"]) == {"Tabareybarey", "Intikan"}
     assert missing["lon"].isna().all()
