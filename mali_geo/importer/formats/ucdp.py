@@ -99,4 +99,4 @@ def to_candidates(get: Get, line: np.ndarray) -> pd.DataFrame:
     )
 
 
-SPEC: Final = FormatSpec(Format.UCDP_GED, matches, to_candidates, implied_header)
+SPEC: Final = FormatSpec(Format.UCDP_GED, matches, to_candidates, implied_header, name="UCDP GED")
