@@ -24,10 +24,18 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_import_writes_accepted_and_rejected_and_one_summary_line(tmp_path: Path) -> None:
+def test_import_writes_accepted_and_rejected_and_prints_the_report(tmp_path: Path) -> None:
     result = run_cli("import", str(DATA / "app_import.csv"), "--out", str(tmp_path))
     assert result.returncode == 0
-    assert result.stdout.strip().splitlines() == ["read 4, accepted 2, rejected 2"]
+    assert result.stdout.strip().splitlines() == [
+        "read 4, accepted 2, rejected 2",
+        "format: plain table, CSV",
+        "incidents: 2",
+        "dates: 2013-03-05 to 2013-03-06",
+        "by year: 2013 2",
+        "by region: (none) 2",
+        "rejected: bad date 1, outside study area 1",
+    ]
     incidents = gpd.read_file(tmp_path / "incidents.geojson")
     assert sorted(incidents["incident_id"]) == ["TEST-1", "TEST-2"]
     rejected = pd.read_csv(tmp_path / "rejected.csv")

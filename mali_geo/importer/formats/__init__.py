@@ -83,7 +83,7 @@ def implied_header(fields: list[str]) -> Sequence[str] | None:
 @functools.cache
 def _columns_read() -> frozenset[str]:
     """Every column name some format's mapping asks for, or implies for a headerless file."""
-    names: set[str] = set(ucdp.GED_COLUMNS)
+    names: set[str] = set(ucdp.GED_COLUMNS) | set(ucdp.GED_19_COLUMNS)
 
     def record(*wanted: str) -> pd.Series[str]:
         names.update(wanted)
