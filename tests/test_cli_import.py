@@ -72,3 +72,15 @@ def test_export_with_imported_incidents_uses_them(tmp_path: Path) -> None:
     assert towns["name"].tolist() == ["<script>alert('x')</script> Test village"]
     assert towns["incidents"].tolist() == [2]
     assert "read 4, accepted 2, rejected 2" in result.stderr
+
+
+def test_import_report_names_merges_and_hxl(tmp_path: Path) -> None:
+    monadic = run_cli(
+        "import", str(DATA / "import" / "acled_monadic_pandas.csv"), "--out", str(tmp_path)
+    )
+    assert monadic.returncode == 0, monadic.stderr
+    lines = monadic.stdout.strip().splitlines()
+    assert lines[0] == "read 6, accepted 5, rejected 1"
+    assert "2 monadic rows merged: 5 accepted rows - 2 merged = 3 incidents" in lines
+    hxl = run_cli("import", str(DATA / "import" / "acled_hdx_hxl.csv"), "--out", str(tmp_path))
+    assert "HXL tag row skipped (line 2; not counted as read)" in hxl.stdout.splitlines()

@@ -315,3 +315,35 @@ def test_dates_far_from_the_study_period_are_accepted() -> None:
     result = import_bytes(_csv(rows), source_name="y.csv")
     assert result.summary() == "read 2, accepted 2, rejected 0"
     assert result.report().date_span == ("1997-01-01", "2026-01-01")
+
+
+def test_pandas_unnamed_index_column_is_ignored() -> None:
+    rows = [["Unnamed: 0", "event_id_cnty", "event_date", "latitude", "longitude"],
+            ["0", "U-1", "2013-01-31", *GAO], ["1", "U-2", "2013-02-01", *KIDAL]]  # fmt: skip
+    result = import_bytes(_csv(rows), source_name="u.csv")
+    assert _ids(result) == ["U-1", "U-2"]
+
+
+def test_rows_differing_in_more_than_actors_are_not_merged() -> None:
+    header = ["event_id_cnty", "event_date", "actor1", "fatalities", "latitude", "longitude"]
+    rows = [
+        header,
+        ["F-1", "2013-01-31", "Fake A", "2", *GAO],
+        ["F-1", "2013-01-31", "Fake B", "5", *GAO],
+    ]
+    result = import_bytes(_csv(rows), source_name="f.csv")
+    _check(result)
+    assert result.merged == 0
+    assert result.rejected["reason"].tolist() == ["duplicate id: F-1 (first seen on line 2)"]
+
+
+def test_report_as_data() -> None:
+    report = import_file(DATA / "acled_monadic_pandas.csv").report()
+    assert (report.read, report.accepted, report.rejected) == (6, 5, 1)
+    assert (report.merged, report.incidents) == (2, 3)
+    assert report.format == "ACLED, CSV"
+    assert report.date_convention is None
+    assert report.date_span == ("2013-01-31", "2022-09-12")
+    assert report.by_region == {"Gao": 2, "Kidal": 1}
+    assert report.reasons == {"duplicate id": 1}
+    assert report.hxl_line is None

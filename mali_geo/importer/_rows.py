@@ -213,34 +213,45 @@ _BATTLES: Final = frozenset({"battle", "clash_between_armed_groups"})
 
 
 def _merge_actor_rows(rows: pd.DataFrame, valid: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """Fold valid rows repeating an id with nothing but other actors into the first one."""
+    """Fold valid rows repeating an id with nothing but other actors into the first one.
+
+    Rows are compared by a hash of every other column, so a large monadic export merges in
+    linear time. Event types may differ only as battle and clash (one row saw a state force):
+    the incident is then a battle.
+    """
     merged = np.zeros(len(rows), dtype=bool)
     ids = rows["incident_id"]
-    repeated = valid & ids.duplicated(keep=False).to_numpy(dtype=bool)
+    among_valid = ids.where(pd.Series(valid, index=ids.index))
+    repeated = valid & among_valid.duplicated(keep=False).to_numpy(dtype=bool)
     if not repeated.any():
         return rows, merged
-    rows = rows.copy()
     same = [c for c in rows.columns if c not in (*_ACTOR_COLUMNS, "incident_id")]
-    groups: dict[str, list[int]] = {}
-    for at in np.flatnonzero(repeated):
-        groups.setdefault(str(ids.iloc[at]), []).append(int(at))
-    for positions in groups.values():
-        first, *others = positions
-        keep = rows.loc[first]
-        for pos in others:
-            other = rows.loc[pos]
-            types = {keep["event_type"], other["event_type"]}
-            if (other[same] != keep[same]).any() or (len(types) > 1 and types > _BATTLES):
-                continue
-            merged[pos] = True
-            names = dict.fromkeys(
-                n.strip() for n in f"{keep['actors']}; {other['actors']}".split(";") if n.strip()
-            )
-            keep["actors"] = "; ".join(names)
-            if len(types) > 1:  # one row saw a state force: a battle, not a clash
-                keep["event_type"] = "battle"
-        rows.loc[first] = keep
-    return rows, merged
+    at = np.flatnonzero(repeated)
+    first = pd.Series(at).groupby(ids.to_numpy()[at]).transform("first").to_numpy()
+    digest = pd.util.hash_pandas_object(rows[same], index=False).to_numpy()
+    kinds = rows["event_type"].to_numpy(dtype=object)
+    battles = np.isin(kinds, list(_BATTLES))
+    compatible = (kinds[at] == kinds[first]) | (battles[at] & battles[first])
+    fold = (at != first) & (digest[at] == digest[first]) & compatible
+    merged[at[fold]] = True
+    actors = rows["actors"].to_numpy(dtype=object).copy()
+    names: dict[int, dict[str, None]] = {}
+    for keep, other in zip(first[fold].tolist(), at[fold].tolist(), strict=True):
+        group = names.setdefault(keep, _actor_names(actors[keep]))
+        group.update(_actor_names(actors[other]))
+        if kinds[other] == "battle":
+            kinds[keep] = "battle"
+    for keep, group in names.items():
+        actors[keep] = "; ".join(group)
+    out = rows.copy()
+    out["actors"] = pd.Series(actors, index=rows.index, dtype="str")
+    out["event_type"] = pd.Series(kinds, index=rows.index, dtype="str")
+    return out, merged
+
+
+def _actor_names(text: str) -> dict[str, None]:
+    """The actor names of a ``"; "``-joined text, in order, as an ordered set."""
+    return dict.fromkeys(n.strip() for n in str(text).split(";") if n.strip())
 
 
 def _date_checks(rows: pd.DataFrame, values: Values, slash: str | None) -> list[_Check]:
