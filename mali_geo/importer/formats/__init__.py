@@ -2,7 +2,8 @@
 
 A table's format is decided by its header, never by the file name: it needs a date, a
 latitude and a longitude column (:mod:`.plain`'s names), then ACLED (:mod:`.acled`) and UCDP
-GED (:mod:`.ucdp`) are tried before a plain CSV. A JSON document is GeoJSON (:mod:`.geojson`).
+GED (:mod:`.ucdp`) are tried before a plain CSV. A JSON array of row objects (the UCDP and
+ACLED APIs) is a table like any other; a GeoJSON document is :mod:`.geojson`.
 """
 
 from __future__ import annotations
