@@ -109,7 +109,9 @@ def test_acled_date_styles(text: str, day: str) -> None:
 def test_acled_slash_date_with_month_above_12_is_not_a_date() -> None:
     header = ["event_id_cnty", "event_date", "latitude", "longitude"]
     result = import_bytes(_csv([header, ["D-1", "12/29/2015", *GAO]]), source_name="d.csv")
-    assert result.rejected["reason"].tolist() == ["bad date: '12/29/2015' is not a date"]
+    assert result.rejected["reason"].tolist() == [
+        "bad date: '12/29/2015' is not a date (read day-first)"
+    ]
 
 
 def test_monadic_rows_merge_and_a_different_event_is_still_a_duplicate() -> None:

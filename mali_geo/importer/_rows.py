@@ -274,11 +274,12 @@ def _date_checks(rows: pd.DataFrame, values: Values, slash: str | None) -> list[
             ),
         ),
         _Check(
-            np.isnat(values.start), _each(lambda v: f"bad date: {_show(v)} is not a date", start)
+            np.isnat(values.start),
+            _each(lambda v: f"bad date: {_show(v)} is not a date{_read_as(v, slash)}", start),
         ),
         _Check(
             ~_blank(end) & np.isnat(values.end),
-            _each(lambda v: f"bad date: end {_show(v)} is not a date", end),
+            _each(lambda v: f"bad date: end {_show(v)} is not a date{_read_as(v, slash)}", end),
         ),
         _Check(
             values.start < earliest,
@@ -398,6 +399,13 @@ def _each(
 def _parse_dates(values: pd.Series, slash: str | None) -> np.ndarray:
     """Parse every accepted date style; NaT where impossible or ambiguous."""
     return per_unique(values, lambda text: _parse_date(text, slash), "datetime64[D]")
+
+
+def _read_as(text: str, slash: str | None) -> str:
+    """For a slash date, how it was read (`` (read day-first)``), else nothing."""
+    if slash in (DAY_FIRST, MONTH_FIRST) and _SLASH_DATE.fullmatch(text):
+        return f" (read {slash})"
+    return ""
 
 
 def _ambiguous(values: pd.Series) -> np.ndarray:
