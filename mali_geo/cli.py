@@ -127,7 +127,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
     result = import_file(args.file)
     write_import(result, args.out)
-    print(result.summary())
+    print("\n".join(result.report().lines()))
     return 0
 
 

@@ -24,10 +24,18 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_import_writes_accepted_and_rejected_and_one_summary_line(tmp_path: Path) -> None:
+def test_import_writes_accepted_and_rejected_and_prints_the_report(tmp_path: Path) -> None:
     result = run_cli("import", str(DATA / "app_import.csv"), "--out", str(tmp_path))
     assert result.returncode == 0
-    assert result.stdout.strip().splitlines() == ["read 4, accepted 2, rejected 2"]
+    assert result.stdout.strip().splitlines() == [
+        "read 4, accepted 2, rejected 2",
+        "format: plain table, CSV",
+        "incidents: 2",
+        "dates: 2013-03-05 to 2013-03-06",
+        "by year: 2013 2",
+        "by region: (none) 2",
+        "rejected: bad date 1, outside study area 1",
+    ]
     incidents = gpd.read_file(tmp_path / "incidents.geojson")
     assert sorted(incidents["incident_id"]) == ["TEST-1", "TEST-2"]
     rejected = pd.read_csv(tmp_path / "rejected.csv")
@@ -64,3 +72,15 @@ def test_export_with_imported_incidents_uses_them(tmp_path: Path) -> None:
     assert towns["name"].tolist() == ["<script>alert('x')</script> Test village"]
     assert towns["incidents"].tolist() == [2]
     assert "read 4, accepted 2, rejected 2" in result.stderr
+
+
+def test_import_report_names_merges_and_hxl(tmp_path: Path) -> None:
+    monadic = run_cli(
+        "import", str(DATA / "import" / "acled_monadic_pandas.csv"), "--out", str(tmp_path)
+    )
+    assert monadic.returncode == 0, monadic.stderr
+    lines = monadic.stdout.strip().splitlines()
+    assert lines[0] == "read 6, accepted 5, rejected 1"
+    assert "2 monadic rows merged: 5 accepted rows - 2 merged = 3 incidents" in lines
+    hxl = run_cli("import", str(DATA / "import" / "acled_hdx_hxl.csv"), "--out", str(tmp_path))
+    assert "HXL tag row skipped (line 2; not counted as read)" in hxl.stdout.splitlines()

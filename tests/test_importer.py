@@ -99,7 +99,8 @@ def _acled_row(**cells: str) -> list[str]:
 
 
 def _assert_invariant(result: ImportResult) -> None:
-    assert len(result.incidents) + len(result.rejected) == result.read
+    assert result.accepted + len(result.rejected) == result.read
+    assert len(result.incidents) == result.accepted - result.merged
     assert list(result.rejected.columns) == ["line", "reason", "raw"]
     assert list(result.incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert result.incidents.crs == "EPSG:4326"
@@ -329,8 +330,8 @@ BAD_ROWS = [
     ),
     pytest.param(
         {"lat": GAO[1], "lon": GAO[0]},
-        "outside study area: latitude and longitude look swapped",
-        id="swapped",
+        "outside study area: lat -0.04472, lon 16.27167 is outside",
+        id="swap-fits-but-nothing-says-mali",
     ),
     pytest.param({"fatalities": "-3"}, "negative fatalities: '-3'", id="negative"),
     pytest.param({"fatalities": "many"}, "bad fatalities: 'many'", id="text-fatalities"),

@@ -228,3 +228,18 @@ def test_plausible_dates_at_the_limits_are_accepted(cells: dict[str, str]) -> No
     result = import_bytes(_row_csv(**cells), source_name="dates.csv")
     assert result.summary() == "read 1, accepted 1, rejected 0"
     assert result.incidents["date_start"].iloc[0] == dt.datetime.fromisoformat(cells["date"])
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        pytest.param("#a" + " b" * (LONG // 2) + "!", id="hxl-near-miss"),
+        pytest.param("1/1/" + " " * LONG + "x", id="slash-date-spaces"),
+    ],
+)
+def test_long_first_row_cell_is_read_in_linear_time(cell: str) -> None:
+    data = f"id,date,lat,lon\n{cell},2013-01-01,16.27167,-0.04472\nP-2,{cell},16.2,-0.04\n"
+    result, seconds = _timed_import(data.encode(), "long.csv")
+    assert result.read == 2
+    assert result.hxl_line is None
+    assert seconds < SECONDS

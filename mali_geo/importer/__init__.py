@@ -1,19 +1,24 @@
 """Import users' incident files (ACLED, UCDP GED, plain CSV, GeoJSON) into the incident schema.
 
-Every data row of a file ends up either in :attr:`ImportResult.incidents` (normalised with
-:func:`mali_geo.schema.incidents_gdf`) or in :attr:`ImportResult.rejected` with its line number,
-a reason and its raw text, so ``len(incidents) + len(rejected) == read`` always holds. A file
-that cannot be read as a table at all raises :class:`~mali_geo.errors.ImportFileError`.
+Every data row of a file is either accepted or in :attr:`ImportResult.rejected` with its line
+number, a reason and its raw text, so ``accepted + len(rejected) == read`` always holds. An
+accepted row is an incident of :attr:`ImportResult.incidents` (normalised with
+:func:`mali_geo.schema.incidents_gdf`) unless it was merged into an earlier row (ACLED's
+monadic rows, one per actor of an event): ``len(incidents) == accepted - merged``. A file that
+cannot be read as a table at all raises :class:`~mali_geo.errors.ImportFileError`;
+:meth:`ImportResult.report` says what a user needs to check the import.
 
 The import runs by stage, one module each:
 
 - reading (:mod:`._read`): size limit, refusal of binary files, the encoding (UTF-8 with or
   without BOM, UTF-16 with BOM, Windows-1252 or Latin-1) and the delimiter (comma, semicolon
   or tab; Excel's ``sep=`` line is honoured);
-- the table (:mod:`._table`): delimited text or a GeoJSON FeatureCollection as columns of
-  text. A row with the wrong number of fields, a quoted field left open at the end of the
-  file, or text after a closing quote is a ``malformed row:``; its ``line`` is where the
-  record starts and ``raw`` holds all the lines it spans. Blank lines are not rows;
+- the table (:mod:`._table`): delimited text, a JSON array of row objects (bare, or the
+  UCDP API's ``{"Result": [...]}`` and the ACLED API's ``{"data": [...]}``) or a GeoJSON
+  FeatureCollection as columns of text; an HXL tag row under the header is skipped. A row
+  with the wrong number of fields, a quoted field left open at the end of the file, or text
+  after a closing quote is a ``malformed row:``; its ``line`` is where the record starts and
+  ``raw`` holds all the lines it spans. Blank lines are not rows;
 - the format (:mod:`.formats`): detected from the content, never from the file name, each
   format's detection next to its mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`
   (:mod:`.formats.acled`, :mod:`.formats.ucdp`, :mod:`.formats.plain`,
@@ -31,7 +36,8 @@ are kept verbatim: escaping is the renderer's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -44,8 +50,8 @@ from mali_geo.config import POINT_PRECISION
 from mali_geo.errors import ImportFileError
 from mali_geo.importer import _read, _rows, _table, formats
 from mali_geo.importer._read import MAX_IMPORT_BYTES
-from mali_geo.importer.formats import Format
-from mali_geo.importer.formats.geojson import is_json
+from mali_geo.importer.formats import Format, FormatSpec
+from mali_geo.importer.formats._mapping import near_mali
 from mali_geo.importer.formats.ucdp import GED_COLUMNS
 from mali_geo.schema import incidents_gdf
 
@@ -54,6 +60,7 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "REJECTED_COLUMNS",
     "Format",
+    "ImportReport",
     "ImportResult",
     "import_bytes",
     "import_file",
@@ -62,6 +69,83 @@ __all__ = [
 
 #: Columns of :attr:`ImportResult.rejected`.
 REJECTED_COLUMNS: Final[tuple[str, ...]] = ("line", "reason", "raw")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import's report shows, each part as data and as a line of text.
+
+    Attributes
+    ----------
+    read, accepted, rejected
+        Data rows read, accepted and rejected (``accepted + rejected == read``).
+    merged
+        Accepted rows merged into an earlier row of the same event.
+    incidents
+        Incidents made (``accepted - merged``).
+    format
+        The format and layout detected, such as ``"ACLED, CSV (upper-case header)"``.
+    date_convention
+        How slash dates were read (``"day-first"``, ``"month-first"``, ``"undecided"``,
+        ``"mixed"``), or ``None`` when the file has none.
+    date_span
+        First and last start date of the incidents, or ``None`` when there are none.
+    by_year, by_region
+        Incidents per start year and per admin1 (``"(none)"`` when empty), largest first
+        for regions.
+    hxl_line
+        Line of the HXL tag row skipped, or ``None``.
+    reasons
+        Rejected rows per kind of reason (the text before the first ``:``), most first.
+    """
+
+    read: int
+    accepted: int
+    rejected: int
+    merged: int
+    incidents: int
+    format: str
+    date_convention: str | None
+    date_span: tuple[str, str] | None
+    by_year: dict[int, int] = field(default_factory=dict)
+    by_region: dict[str, int] = field(default_factory=dict)
+    hxl_line: int | None = None
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The report as lines of text, the first ``read N, accepted A, rejected R``."""
+        out = [
+            f"read {self.read}, accepted {self.accepted}, rejected {self.rejected}",
+            f"format: {self.format}",
+        ]
+        if self.merged:
+            out.append(
+                f"{self.merged} monadic rows merged: {self.accepted} accepted rows "
+                f"- {self.merged} merged = {self.incidents} incidents"
+            )
+        else:
+            out.append(f"incidents: {self.incidents}")
+        if self.hxl_line is not None:
+            out.append(f"HXL tag row skipped (line {self.hxl_line}; not counted as read)")
+        if self.date_convention is not None:
+            out.append(f"slash dates: {_CONVENTIONS[self.date_convention]}")
+        if self.date_span is not None:
+            out.append(f"dates: {self.date_span[0]} to {self.date_span[1]}")
+        if self.by_year:
+            out.append("by year: " + ", ".join(f"{y} {n}" for y, n in self.by_year.items()))
+        if self.by_region:
+            out.append("by region: " + ", ".join(f"{r} {n}" for r, n in self.by_region.items()))
+        if self.reasons:
+            out.append("rejected: " + ", ".join(f"{r} {n}" for r, n in self.reasons.items()))
+        return out
+
+
+_CONVENTIONS: Final = {
+    _rows.DAY_FIRST: "day-first (31/01/2013)",
+    _rows.MONTH_FIRST: "month-first (01/31/2013)",
+    _rows.UNDECIDED: "undecided: no date has a day above 12, ambiguous ones rejected",
+    _rows.MIXED: "mixed day-first and month-first, ambiguous ones rejected",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +165,14 @@ class ImportResult:
         The format detected (a :class:`Format`, equal to its text value such as ``"acled"``).
     source_name
         The file name the user gave.
+    layout
+        How the rows were laid out (``"CSV"``, ``"JSON array"``, ...).
+    date_convention
+        How slash dates were read (see :class:`ImportReport`), ``None`` without any.
+    merged
+        Accepted rows merged into an earlier row of the same event (not incidents).
+    hxl_line
+        Line of an HXL tag row that was skipped (not counted as read), else ``None``.
     """
 
     incidents: gpd.GeoDataFrame
@@ -88,11 +180,46 @@ class ImportResult:
     read: int
     format: Format
     source_name: str
+    layout: str = "CSV"
+    date_convention: str | None = None
+    merged: int = 0
+    hxl_line: int | None = None
+
+    @property
+    def accepted(self) -> int:
+        """Rows accepted: incidents plus the rows merged into them."""
+        return len(self.incidents) + self.merged
 
     def summary(self) -> str:
         """Say how many rows were read, accepted and rejected."""
-        accepted, rejected = len(self.incidents), len(self.rejected)
-        return f"read {self.read}, accepted {accepted}, rejected {rejected}"
+        return f"read {self.read}, accepted {self.accepted}, rejected {len(self.rejected)}"
+
+    def report(self) -> ImportReport:
+        """Everything the import report shows (see :class:`ImportReport`)."""
+        incidents = self.incidents
+        starts = pd.to_datetime(incidents["date_start"])
+        span = None
+        if len(incidents):
+            span = (f"{starts.min():%Y-%m-%d}", f"{starts.max():%Y-%m-%d}")
+        years = Counter(int(y) for y in starts.dt.year)
+        regions = Counter(
+            str(r) if isinstance(r, str) and r.strip() else "(none)" for r in incidents["admin1"]
+        )
+        kinds = Counter(str(r).split(":", 1)[0] for r in self.rejected["reason"])
+        return ImportReport(
+            read=self.read,
+            accepted=self.accepted,
+            rejected=len(self.rejected),
+            merged=self.merged,
+            incidents=len(incidents),
+            format=f"{formats.REGISTRY[self.format].name}, {self.layout}",
+            date_convention=self.date_convention,
+            date_span=span,
+            by_year=dict(sorted(years.items())),
+            by_region=dict(regions.most_common()),
+            hxl_line=self.hxl_line,
+            reasons=dict(kinds.most_common()),
+        )
 
 
 def import_bytes(
@@ -190,20 +317,53 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
 
 def _import_text(text: str, source_name: str) -> ImportResult:
     """Read decoded text as a table, map it onto the schema and check every row."""
-    if is_json(text):
-        table = _table.read_geojson(text.lstrip())
-        spec = formats.for_geojson(frozenset(table.columns), len(table.line))
-    else:
-        table = _table.read_csv(text, formats.implied_header)
-        spec = formats.for_table(frozenset(table.columns))
+    table, spec = _table_and_format(text)
     rows = spec.to_candidates(table.get, table.line)
-    values = _rows.parse_values(rows)
-    reasons = _rows.row_problems(rows, values, table.line)
-    ok = np.array([reason is None for reason in reasons], dtype=bool)
-    incidents = incidents_gdf(_rows.typed(rows, values, ok))
-    return ImportResult(
-        incidents, _rejected(table, reasons, ok), _read_count(table), spec.format, source_name
+    slash = _rows.slash_convention(
+        pd.concat([rows["date_start"], rows["date_end"]]), spec.slash_dates
     )
+    values = _rows.parse_values(rows, slash)
+    checked = _rows.row_problems(
+        rows,
+        values,
+        table.line,
+        near=near_mali(table.get("country"), rows["admin1"]),
+        slash=slash,
+        merge_actors=spec.merges_actor_rows,
+    )
+    reasons = checked.reasons
+    valid = np.array([reason is None for reason in reasons], dtype=bool)
+    incidents = incidents_gdf(_rows.typed(checked.rows, values, valid & ~checked.merged))
+    return ImportResult(
+        incidents,
+        _rejected(table, reasons, valid),
+        _read_count(table),
+        spec.format,
+        source_name,
+        layout=table.layout,
+        date_convention=slash,
+        merged=int(checked.merged.sum()),
+        hxl_line=table.hxl_line,
+    )
+
+
+def _table_and_format(text: str) -> tuple[_table.Table, FormatSpec]:
+    """Read text as GeoJSON, a JSON array of rows or delimited text, and detect its format."""
+    doc = _table.parse_json(text)
+    if doc is not None and _table.is_geojson(doc):
+        table = _table.read_geojson(doc)
+        return table, formats.for_geojson(frozenset(table.columns), len(table.line))
+    if doc is not None:
+        table = _table.read_records(doc)
+        return table, formats.for_table(frozenset(table.columns))
+    try:
+        table = _table.read_csv(text, formats.implied_header)
+        return table, formats.for_table(frozenset(table.columns))
+    except ImportFileError:
+        json_error = _table.json_error(text)
+        if json_error is not None:
+            raise ImportFileError(json_error) from None
+        raise
 
 
 def _rejected(table: _table.Table, reasons: np.ndarray, ok: np.ndarray) -> pd.DataFrame:

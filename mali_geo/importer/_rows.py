@@ -2,14 +2,19 @@
 
 Rows are rejected, first matching reason wins, with reasons starting ``bad date:`` (missing,
 not a date, before 1900-01-01 or more than a year from today, an end before the start or more
-than 366 days after it), ``missing coordinate``, ``non-numeric coordinate:``, ``outside study
-area:`` (``outside study area: latitude and longitude look swapped`` when swapping them would
-fit), ``negative fatalities``, ``bad fatalities:`` (not a whole number, or low above high) and
+than 366 days after it, or a slash date the file leaves ambiguous), ``missing coordinate``,
+``non-numeric coordinate:``, ``outside study area:`` (``outside study area: latitude and
+longitude look swapped`` only for a row whose country or admin1 says Mali or a neighbour and
+whose swapped point fits; a point in Central Africa is otherwise just outside),
+``negative fatalities``, ``bad fatalities:`` (not a whole number, or low above high) and
 ``duplicate id: <id> (first seen on line N)`` (checked among otherwise valid rows; the later
-row is rejected).
+row is rejected). Where a format allows it (ACLED's monadic exports), a later valid row with
+the same id that differs from the first only in its actors is merged into it instead.
 
-Dates are read as ``2013-01-31`` (a time part is ignored), ``31 January 2013`` or
-``31-Jan-13`` (two-digit years: 00–68 → 20xx, 69–99 → 19xx), English or French month names.
+Dates are read as ``2013-01-31`` (a time part is ignored), ``31 January 2013``,
+``31-Jan-13`` or ``12-September-22`` (two-digit years: 00–68 → 20xx, 69–99 → 19xx), English
+or French month names, and ``29/12/2015`` or ``9/1/13`` by the file's slash convention
+(:func:`slash_convention`). Numbers may carry any Unicode white space around them.
 """
 
 from __future__ import annotations
@@ -49,8 +54,18 @@ ISO_DATE: Final = re.compile(
 _DATE_PATTERNS: Final = (
     ISO_DATE,
     re.compile(r"\s*(?P<d>[0-9]{1,2})\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>[0-9]{4})\s*"),
-    re.compile(r"\s*(?P<d>[0-9]{1,2})-(?P<mon>[^\W\d_]{3,5})-(?P<y>[0-9]{2}|[0-9]{4})\s*"),
+    re.compile(r"\s*(?P<d>[0-9]{1,2})-(?P<mon>[^\W\d_]{3,})-(?P<y>[0-9]{2}|[0-9]{4})\s*"),
 )
+_SLASH_DATE: Final = re.compile(
+    r"\s*(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})"
+    r"(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?\s*"
+)
+#: Slash date conventions: the first field is the day, or the month.
+DAY_FIRST: Final = "day-first"
+MONTH_FIRST: Final = "month-first"
+#: No slash date has a field above 12, or the file has both kinds.
+UNDECIDED: Final = "undecided"
+MIXED: Final = "mixed"
 #: A number as text (decimal point or comma, optional exponent).
 NUMBER: Final = re.compile(
     r"\s*[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]{1,3})?\s*"
@@ -89,11 +104,55 @@ class _Check:
         return self.reason if isinstance(self.reason, str) else self.reason(hit)
 
 
-def parse_values(rows: pd.DataFrame) -> Values:
-    """Parse dates, coordinates and fatalities once, for checking and for the result."""
+@dataclass(frozen=True)
+class Checked:
+    """Each row's first problem (None when valid), and which valid rows were merged.
+
+    ``rows`` are the candidate rows with merged rows' actors folded into the row kept.
+    """
+
+    reasons: np.ndarray
+    merged: np.ndarray
+    rows: pd.DataFrame
+
+
+def slash_convention(dates: pd.Series, fixed: str | None = None) -> str | None:
+    """Decide how a file writes slash dates, or ``None`` if it has none.
+
+    Parameters
+    ----------
+    dates
+        The file's date cells.
+    fixed
+        The format's own convention (ACLED's is day-first), used whenever there are slash
+        dates.
+
+    Returns
+    -------
+    str or None
+        :data:`DAY_FIRST` when a first field is above 12, :data:`MONTH_FIRST` when a second
+        one is, :data:`MIXED` when both happen, :data:`UNDECIDED` when neither does.
+    """
+    found = [m for m in map(_SLASH_DATE.fullmatch, dates.unique()) if m is not None]
+    if not found:
+        return None
+    if fixed is not None:
+        return fixed
+    day_first = any(int(m["a"]) > 12 for m in found)
+    month_first = any(int(m["b"]) > 12 for m in found)
+    if day_first and month_first:
+        return MIXED
+    return DAY_FIRST if day_first else MONTH_FIRST if month_first else UNDECIDED
+
+
+def parse_values(rows: pd.DataFrame, slash: str | None = None) -> Values:
+    """Parse dates, coordinates and fatalities once, for checking and for the result.
+
+    ``slash`` is the file's :func:`slash_convention`.
+    """
     return Values(
-        start=_parse_dates(rows["date_start"]),
-        end=_parse_dates(rows["date_end"]),
+        start=_parse_dates(rows["date_start"], slash),
+        end=_parse_dates(rows["date_end"], slash),
         lat=_numbers(rows["lat"]),
         lon=_numbers(rows["lon"]),
         low=_whole_numbers(rows["fatalities_low"]),
@@ -101,13 +160,37 @@ def parse_values(rows: pd.DataFrame) -> Values:
     )
 
 
-def row_problems(rows: pd.DataFrame, values: Values, line: np.ndarray) -> np.ndarray:
-    """Give each row its first problem as a reason, or None when it is valid."""
+def row_problems(
+    rows: pd.DataFrame,
+    values: Values,
+    line: np.ndarray,
+    *,
+    near: np.ndarray | None = None,
+    slash: str | None = None,
+    merge_actors: bool = False,
+) -> Checked:
+    """Give each row its first problem as a reason, or None when it is valid.
+
+    Parameters
+    ----------
+    rows, values, line
+        Candidate rows as text, their parsed values and their lines.
+    near
+        Rows whose country or admin1 names Mali or a neighbour: only these can "look
+        swapped".
+    slash
+        The file's :func:`slash_convention`, to name ambiguous slash dates.
+    merge_actors
+        Merge later rows that repeat an id and differ only in actors (and so the event type
+        the actors decide) into the first row instead of rejecting them.
+    """
     reasons = np.full(len(rows), None, dtype=object)
     open_rows = np.ones(len(rows), dtype=bool)
+    if near is None:
+        near = np.zeros(len(rows), dtype=bool)
     checks = [
-        *_date_checks(rows, values),
-        *_coordinate_checks(rows, values),
+        *_date_checks(rows, values, slash),
+        *_coordinate_checks(rows, values, near),
         *_fatality_checks(rows, values),
     ]
     for check in checks:
@@ -115,26 +198,88 @@ def row_problems(rows: pd.DataFrame, values: Values, line: np.ndarray) -> np.nda
         if hit.any():
             reasons[hit] = check.explain(hit)
             open_rows &= ~hit
-    duplicates = _duplicate_check(rows["incident_id"], line, open_rows)
+    merged = np.zeros(len(rows), dtype=bool)
+    if merge_actors:
+        rows, merged = _merge_actor_rows(rows, open_rows)
+    duplicates = _duplicate_check(rows["incident_id"], line, open_rows & ~merged)
     if duplicates.mask.any():
         reasons[duplicates.mask] = duplicates.explain(duplicates.mask)
-    return reasons
+    return Checked(reasons, merged, rows)
 
 
-def _date_checks(rows: pd.DataFrame, values: Values) -> list[_Check]:
+#: Columns monadic rows of one event may differ in.
+_ACTOR_COLUMNS: Final = ("actors", "event_type")
+_BATTLES: Final = frozenset({"battle", "clash_between_armed_groups"})
+
+
+def _merge_actor_rows(rows: pd.DataFrame, valid: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Fold valid rows repeating an id with nothing but other actors into the first one.
+
+    Rows are compared by a hash of every other column, so a large monadic export merges in
+    linear time. Event types may differ only as battle and clash (one row saw a state force):
+    the incident is then a battle.
+    """
+    merged = np.zeros(len(rows), dtype=bool)
+    ids = rows["incident_id"]
+    among_valid = ids.where(pd.Series(valid, index=ids.index))
+    repeated = valid & among_valid.duplicated(keep=False).to_numpy(dtype=bool)
+    if not repeated.any():
+        return rows, merged
+    same = [c for c in rows.columns if c not in (*_ACTOR_COLUMNS, "incident_id")]
+    at = np.flatnonzero(repeated)
+    first = pd.Series(at).groupby(ids.to_numpy()[at]).transform("first").to_numpy()
+    digest = pd.util.hash_pandas_object(rows[same], index=False).to_numpy()
+    kinds = rows["event_type"].to_numpy(dtype=object)
+    battles = np.isin(kinds, list(_BATTLES))
+    compatible = (kinds[at] == kinds[first]) | (battles[at] & battles[first])
+    fold = (at != first) & (digest[at] == digest[first]) & compatible
+    merged[at[fold]] = True
+    actors = rows["actors"].to_numpy(dtype=object).copy()
+    names: dict[int, dict[str, None]] = {}
+    for keep, other in zip(first[fold].tolist(), at[fold].tolist(), strict=True):
+        group = names.setdefault(keep, _actor_names(actors[keep]))
+        group.update(_actor_names(actors[other]))
+        if kinds[other] == "battle":
+            kinds[keep] = "battle"
+    for keep, group in names.items():
+        actors[keep] = "; ".join(group)
+    out = rows.copy()
+    out["actors"] = pd.Series(actors, index=rows.index, dtype="str")
+    out["event_type"] = pd.Series(kinds, index=rows.index, dtype="str")
+    return out, merged
+
+
+def _actor_names(text: str) -> dict[str, None]:
+    """The actor names of a ``"; "``-joined text, in order, as an ordered set."""
+    return dict.fromkeys(n.strip() for n in str(text).split(";") if n.strip())
+
+
+def _date_checks(rows: pd.DataFrame, values: Values, slash: str | None) -> list[_Check]:
     """Missing, unreadable, impossible or implausible dates, and implausible spans."""
     start, end = rows["date_start"], rows["date_end"]
     earliest = np.datetime64(EARLIEST_DATE, "D")
     latest = np.datetime64(_a_year_after(dt.date.today()), "D")
     after = f"is after {latest} (a year from today)"
+    why = (
+        "the file has both day-first and month-first dates"
+        if slash == MIXED
+        else "no date in the file has a day above 12"
+    )
     return [
         _Check(_blank(start), "bad date: missing"),
         _Check(
-            np.isnat(values.start), _each(lambda v: f"bad date: {_show(v)} is not a date", start)
+            np.isnat(values.start) & _ambiguous(start),
+            _each(
+                lambda v: f"bad date: {_show(v)} is ambiguous, day or month first ({why})", start
+            ),
+        ),
+        _Check(
+            np.isnat(values.start),
+            _each(lambda v: f"bad date: {_show(v)} is not a date{_read_as(v, slash)}", start),
         ),
         _Check(
             ~_blank(end) & np.isnat(values.end),
-            _each(lambda v: f"bad date: end {_show(v)} is not a date", end),
+            _each(lambda v: f"bad date: end {_show(v)} is not a date{_read_as(v, slash)}", end),
         ),
         _Check(
             values.start < earliest,
@@ -160,10 +305,11 @@ def _date_checks(rows: pd.DataFrame, values: Values) -> list[_Check]:
     ]
 
 
-def _coordinate_checks(rows: pd.DataFrame, values: Values) -> list[_Check]:
-    """Missing, non-numeric and out-of-area coordinates (naming a lat/lon swap)."""
+def _coordinate_checks(rows: pd.DataFrame, values: Values, near: np.ndarray) -> list[_Check]:
+    """Missing, non-numeric and out-of-area coordinates (naming a likely lat/lon swap)."""
     lat, lon = values.lat, values.lon
-    inside, swapped = in_study_area(lon, lat), in_study_area(lat, lon)
+    inside = in_study_area(lon, lat)
+    swapped = near & in_study_area(lat, lon)
     return [
         _Check(_is_missing(rows["lat"]) | _is_missing(rows["lon"]), "missing coordinate"),
         _Check(
@@ -250,20 +396,56 @@ def _each(
     return build
 
 
-def _parse_dates(values: pd.Series) -> np.ndarray:
-    """Parse ``2013-01-31``, ``31 January 2013`` and ``31-Jan-13``; NaT where impossible."""
-    return per_unique(values, _parse_date, "datetime64[D]")
+def _parse_dates(values: pd.Series, slash: str | None) -> np.ndarray:
+    """Parse every accepted date style; NaT where impossible or ambiguous."""
+    return per_unique(values, lambda text: _parse_date(text, slash), "datetime64[D]")
 
 
-def _parse_date(text: str) -> np.datetime64:
+def _read_as(text: str, slash: str | None) -> str:
+    """For a slash date, how it was read (`` (read day-first)``), else nothing."""
+    if slash in (DAY_FIRST, MONTH_FIRST) and _SLASH_DATE.fullmatch(text):
+        return f" (read {slash})"
+    return ""
+
+
+def _ambiguous(values: pd.Series) -> np.ndarray:
+    """Slash dates whose first two fields could each be the day (both 1–12 and different)."""
+
+    def ambiguous(text: str) -> bool:
+        found = _SLASH_DATE.fullmatch(text)
+        if found is None:
+            return False
+        a, b = int(found["a"]), int(found["b"])
+        return 1 <= a <= 12 and 1 <= b <= 12 and a != b
+
+    return per_unique(values, ambiguous, bool)
+
+
+def _slash_parts(found: re.Match[str], slash: str | None) -> dict[str, str] | None:
+    """Day, month and year of a slash date by the file's convention; None if ambiguous."""
+    a, b = found["a"], found["b"]
+    if slash == DAY_FIRST or int(a) > 12 or int(a) == int(b):
+        day, month = a, b
+    elif slash == MONTH_FIRST or int(b) > 12:
+        day, month = b, a
+    else:
+        return None
+    return {"d": day, "m": month, "y": found["y"]}
+
+
+def _parse_date(text: str, slash: str | None = None) -> np.datetime64:
     """Parse one date in any accepted style; NaT if none fits or the day does not exist."""
+    parts: dict[str, str] | None = None
     for pattern in _DATE_PATTERNS:
         found = pattern.fullmatch(text)
         if found:
+            parts = found.groupdict()
             break
     else:
+        slashed = _SLASH_DATE.fullmatch(text)
+        parts = _slash_parts(slashed, slash) if slashed else None
+    if parts is None:
         return _NAT
-    parts = found.groupdict()
     month = int(parts["m"]) if parts.get("m") else _MONTHS.get(parts["mon"].casefold(), 0)
     year = int(parts["y"])
     if len(parts["y"]) == 2:
@@ -283,7 +465,11 @@ def _a_year_after(day: dt.date) -> dt.date:
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
-    """Finite floats from numeric text (a decimal comma is accepted); NaN for anything else."""
+    """Finite floats from numeric text (a decimal comma is accepted); NaN for anything else.
+
+    Any Unicode white space around the number (a non-breaking space) is dropped first.
+    """
+    values = values.str.strip()
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(
         dtype=float, na_value=np.nan, copy=True
     )

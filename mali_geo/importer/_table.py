@@ -1,8 +1,18 @@
-"""Table stage: delimited text or a GeoJSON FeatureCollection to columns of cell text.
+"""Table stage: delimited text, a JSON array of flat objects or GeoJSON to columns of text.
 
 Nothing here knows the formats: the header a headerless file implies is asked of a callback.
 A record that cannot be a row (wrong number of fields, an unclosed quote, a feature that is
-not a Point) is kept aside as :class:`Malformed`, with its line and raw text.
+not a Point, an array item that is not an object) is kept aside as :class:`Malformed`, with
+its line and raw text.
+
+Delimited text: empty fields past the header's width (spreadsheets pad rows with trailing
+commas) are dropped, and missing trailing fields under blank header names are padded; an HXL
+tag row right under the header (every non-empty cell a ``#tag``) is skipped, not a row.
+
+JSON is recognised by parsing, not by its first character: a FeatureCollection (or one
+Feature) is GeoJSON; an array of objects, or an object holding one under ``"Result"`` (the
+UCDP API) or ``"data"`` (the ACLED API), is read like CSV rows, each object's position (from
+1) standing for its line.
 """
 
 from __future__ import annotations
@@ -28,6 +38,9 @@ Get = Callable[..., "pd.Series[str]"]
 ImpliedHeader = Callable[[list[str]], Sequence[str] | None]
 
 _SPACES: Final = re.compile(r"\s+")
+_HXL_TAG: Final = re.compile(r"\s*#[A-Za-z][\w+-]*(?:\s+[\w+-]+)*\s*")
+#: Keys under which a JSON object holds its rows: the UCDP API's and the ACLED API's.
+ROW_KEYS: Final = ("Result", "data")
 
 
 @dataclass(frozen=True)
@@ -53,12 +66,18 @@ class Table:
         Raw text of the row at a position.
     malformed
         Records that are not rows.
+    layout
+        How the rows were laid out, for the report (``"CSV"``, ``"JSON array"``, ...).
+    hxl_line
+        Line of an HXL tag row that was skipped, else ``None``.
     """
 
     columns: Mapping[str, Sequence[str]]
     line: npt.NDArray[np.int64]
     raw: Callable[[int], str]
     malformed: list[Malformed]
+    layout: str = "CSV"
+    hxl_line: int | None = None
 
     def get(self, *names: str) -> pd.Series[str]:
         """Per row, the first non-blank of these columns, else ``""``.
@@ -91,6 +110,10 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     implied = implied_header(records[0])
     columns = list(implied) if implied is not None else normalise_columns(records[0])
     begin = 0 if implied is not None else 1
+    hxl_line = None
+    if implied is None and len(records) > 1 and 1 not in errors and is_hxl_row(records[1]):
+        hxl_line, begin = starts[1], 2
+    records = [_fit(record, columns) for record in records]
 
     def raw(i: int) -> str:
         return "".join(lines[starts[i] - 1 : ends[i]]).removesuffix("\n").removesuffix("\r")
@@ -105,10 +128,47 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
             malformed.append(Malformed(starts[i], reason, raw(i)))
     by_column = _by_column([records[i] for i in good], columns)
     line = np.array([starts[i] for i in good], dtype=np.int64)
-    return Table(by_column, line, lambda pos: raw(good[pos]), malformed)
+    layout = "CSV without header" if implied is not None else "CSV"
+    if implied is None and _upper_case(records[0]):
+        layout += " (upper-case header)"
+    return Table(by_column, line, lambda pos: raw(good[pos]), malformed, layout, hxl_line)
 
 
-def read_geojson(text: str) -> Table:
+def parse_json(text: str) -> object | None:
+    """The JSON document a text is, if it parses as a JSON object or array, else ``None``."""
+    if not text.lstrip().startswith(("{", "[")):  # a shortcut: anything else cannot parse
+        return None
+    try:
+        doc: object = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict | list) else None
+
+
+def is_geojson(doc: object) -> bool:
+    """Tell whether a JSON document is a GeoJSON Feature or FeatureCollection."""
+    return isinstance(doc, dict) and doc.get("type") in ("Feature", "FeatureCollection")
+
+
+def read_records(doc: object) -> Table:
+    """Read a JSON array of flat objects (bare, or under ``"Result"``/``"data"``) as a table.
+
+    Raises
+    ------
+    ImportFileError
+        The document holds no array of rows.
+    """
+    items, layout = _row_array(doc)
+    return _object_table(items, _record_row, layout)
+
+
+def is_hxl_row(fields: Sequence[str]) -> bool:
+    """An HXL hashtag row: every non-empty cell a ``#tag`` (such as ``#geo+lat``)."""
+    cells = [f for f in fields if f.strip()]
+    return bool(cells) and all(_HXL_TAG.fullmatch(f) for f in cells)
+
+
+def read_geojson(doc: object) -> Table:
     """Read a GeoJSON FeatureCollection (or one Feature) of Points as a table of properties.
 
     Each feature's properties become text cells, its Point ``lat``/``lon``, and a feature
@@ -117,13 +177,8 @@ def read_geojson(text: str) -> Table:
     Raises
     ------
     ImportFileError
-        The text is not JSON, or not a GeoJSON FeatureCollection.
+        The document is not a GeoJSON FeatureCollection.
     """
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        msg = f"not a table: looks like JSON but cannot be parsed ({str(exc)[:80]})"
-        raise ImportFileError(msg) from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not (
@@ -133,24 +188,18 @@ def read_geojson(text: str) -> Table:
     ):
         raise ImportFileError("not a table: JSON but not a GeoJSON FeatureCollection")
     features: list[object] = doc["features"]
+    return _object_table(features, _feature_row, "GeoJSON")
 
-    def raw(i: int) -> str:
-        return clean_text(json.dumps(features[i], ensure_ascii=False))
 
-    rows: list[dict[str, str]] = []
-    good: list[int] = []
-    malformed: list[Malformed] = []
-    for i, feature in enumerate(features):
-        row = _feature_row(feature)
-        if isinstance(row, str):
-            malformed.append(Malformed(i + 1, f"malformed row: {row}", raw(i)))
-        else:
-            rows.append(row)
-            good.append(i)
-    names = dict.fromkeys(key for row in rows for key in row)
-    columns = {name: [row.get(name, "") for row in rows] for name in names}
-    line = np.array(good, dtype=np.int64) + 1
-    return Table(columns, line, lambda pos: raw(good[pos]), malformed)
+def json_error(text: str) -> str | None:
+    """Why a text that starts like JSON does not parse, else ``None``."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return f"not a table: looks like JSON but cannot be parsed ({str(exc)[:80]})"
+    return "not a table: JSON but not a GeoJSON FeatureCollection, nor an array of row objects"
 
 
 def normalise_columns(names: list[str]) -> list[str]:
@@ -210,6 +259,74 @@ def _split_records(
         ends.append(done)
         records.append(fields)
     return starts, ends, records, errors
+
+
+def _object_table(
+    items: list[object], to_row: Callable[[object], dict[str, str] | str], layout: str
+) -> Table:
+    """Turn JSON items into a table, item ``i`` on "line" ``i + 1``.
+
+    ``to_row`` gives an item's text cells, or why it cannot be a row.
+    """
+
+    def raw(i: int) -> str:
+        return clean_text(json.dumps(items[i], ensure_ascii=False))
+
+    rows: list[dict[str, str]] = []
+    good: list[int] = []
+    malformed: list[Malformed] = []
+    for i, item in enumerate(items):
+        row = to_row(item)
+        if isinstance(row, str):
+            malformed.append(Malformed(i + 1, f"malformed row: {row}", raw(i)))
+        else:
+            rows.append(row)
+            good.append(i)
+    names = dict.fromkeys(key for row in rows for key in row)
+    columns = {name: [row.get(name, "") for row in rows] for name in names}
+    line = np.array(good, dtype=np.int64) + 1
+    return Table(columns, line, lambda pos: raw(good[pos]), malformed, layout)
+
+
+def _record_row(item: object) -> dict[str, str] | str:
+    """One JSON object's values as text cells (nested values as JSON text), or why not."""
+    if not isinstance(item, dict):
+        return f"a JSON {type(item).__name__}, not an object"
+    row: dict[str, str] = {}
+    for key, value in item.items():
+        row.setdefault(normalise_columns([clean_text(str(key))])[0], _json_text(value))
+    return row
+
+
+def _row_array(doc: object) -> tuple[list[object], str]:
+    """The array of rows a JSON document holds, and how it holds it."""
+    if isinstance(doc, list):
+        return doc, "JSON array"
+    if isinstance(doc, dict):
+        for key in ROW_KEYS:
+            if isinstance(doc.get(key), list):
+                return doc[key], f'JSON {{"{key}": [...]}}'
+    msg = (
+        "not a table: JSON but not a GeoJSON FeatureCollection, nor an array of row objects "
+        '(bare, {"Result": [...]} or {"data": [...]})'
+    )
+    raise ImportFileError(msg)
+
+
+def _fit(record: list[str], columns: Sequence[str]) -> list[str]:
+    """Drop empty fields past the header; pad fields missing under trailing blank names."""
+    width = len(columns)
+    if len(record) > width and not any(f.strip() for f in record[width:]):
+        return record[:width]
+    if len(record) < width and not any(c for c in columns[len(record) :]):
+        return record + [""] * (width - len(record))
+    return record
+
+
+def _upper_case(header: Sequence[str]) -> bool:
+    """A header whose names are all upper case (ACLED's older layout)."""
+    letters = "".join(header)
+    return any(ch.isalpha() for ch in letters) and letters == letters.upper()
 
 
 def _malformed_reason(

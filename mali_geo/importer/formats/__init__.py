@@ -2,7 +2,8 @@
 
 A table's format is decided by its header, never by the file name: it needs a date, a
 latitude and a longitude column (:mod:`.plain`'s names), then ACLED (:mod:`.acled`) and UCDP
-GED (:mod:`.ucdp`) are tried before a plain CSV. A JSON document is GeoJSON (:mod:`.geojson`).
+GED (:mod:`.ucdp`) are tried before a plain CSV. A JSON array of row objects (the UCDP and
+ACLED APIs) is a table like any other; a GeoJSON document is :mod:`.geojson`.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def implied_header(fields: list[str]) -> Sequence[str] | None:
 @functools.cache
 def _columns_read() -> frozenset[str]:
     """Every column name some format's mapping asks for, or implies for a headerless file."""
-    names: set[str] = set(ucdp.GED_COLUMNS)
+    names: set[str] = set(ucdp.GED_COLUMNS) | set(ucdp.GED_19_COLUMNS)
 
     def record(*wanted: str) -> pd.Series[str]:
         names.update(wanted)

@@ -23,6 +23,11 @@ _ADMIN1_KEYS: Final[dict[str, str]] = {
     "timbuktu": "Tombouctou", "tombuctu": "Tombouctou", "menaka": "Gao",
     "taoudeni": "Tombouctou", "taoudenit": "Tombouctou", "taoudenni": "Tombouctou",
 }  # fmt: skip
+#: Mali and its neighbours, as country names are written (accents, case and spaces ignored).
+_NEAR_MALI: Final = frozenset(
+    {"mali", "niger", "burkinafaso", "algeria", "algerie", "mauritania", "mauritanie",
+     "senegal", "guinea", "guinee", "cotedivoire", "ivorycoast"}
+)  # fmt: skip
 _ADMIN1_FILLER: Final = re.compile(r"\b(region|de|du|la|of|district|cercle|province)\b")
 _NOT_LETTER: Final = re.compile(r"[^a-z]")
 
@@ -83,8 +88,20 @@ def _region_2012(name: str) -> str:
     """Return the 2012 region a name denotes, or the name unchanged."""
     plain = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    key = _NOT_LETTER.sub("", _ADMIN1_FILLER.sub(" ", plain))
-    return _ADMIN1_KEYS.get(key) or name
+    return _ADMIN1_KEYS.get(_key(_ADMIN1_FILLER.sub(" ", plain))) or name
+
+
+def near_mali(country: pd.Series, admin1: pd.Series) -> np.ndarray:
+    """Rows whose country is Mali or a neighbour, or whose admin1 is a 2012 region of Mali."""
+    in_mali = admin1.isin(_REGIONS_2012).to_numpy(dtype=bool)
+    near = per_unique(country, lambda c: _key(c) in _NEAR_MALI, bool).astype(bool)
+    return np.asarray(in_mali | near, dtype=bool)
+
+
+def _key(name: str) -> str:
+    """A name without accents, case, spaces or punctuation."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    return _NOT_LETTER.sub("", "".join(ch for ch in plain if not unicodedata.combining(ch)))
 
 
 def or_else(values: pd.Series, fallback: pd.Series | str) -> pd.Series:

@@ -44,9 +44,20 @@ class FormatSpec:
     implied_header
         The column names a file's first record implies when it is a data row of this
         format (a file without a header), else ``None``.
+    slash_dates
+        The format's own slash date convention (``"day-first"``), else ``None``: decided
+        per file.
+    merges_actor_rows
+        Whether rows repeating an id with only other actors are one incident (ACLED's
+        monadic exports).
+    name
+        The format's name in the import report.
     """
 
     format: Format
     matches: Callable[[frozenset[str]], bool]
     to_candidates: Mapper
     implied_header: Callable[[list[str]], Sequence[str] | None] = _no_implied_header
+    slash_dates: str | None = None
+    merges_actor_rows: bool = False
+    name: str = ""

@@ -1,7 +1,8 @@
 """GeoJSON: a ``FeatureCollection`` (or one ``Feature``) of Point features.
 
-Recognised by its content: text starting with ``{`` or ``[`` is read as JSON, and must be a
-GeoJSON FeatureCollection. Properties map onto the schema like a plain CSV's columns
+Recognised by its structure: a text that parses as JSON with ``"type"`` Feature or
+FeatureCollection (other JSON, an array of row objects, is read like CSV rows). Properties
+map onto the schema like a plain CSV's columns
 (:mod:`mali_geo.importer.formats.plain`), the feature ``id`` standing in for a missing ``id``
 property, the Point geometry giving ``lat``/``lon`` and ``coord_source`` defaulting to
 "GeoJSON point".
@@ -19,11 +20,6 @@ from mali_geo.importer.formats import plain
 from mali_geo.importer.formats._spec import Format, FormatSpec
 
 
-def is_json(text: str) -> bool:
-    """Tell whether a file's text is a JSON document rather than a table."""
-    return text.lstrip().startswith(("{", "["))
-
-
 def matches(columns: frozenset[str]) -> bool:
     """Features need a date property; their geometry gives the coordinates."""
     return plain.matches(columns)
@@ -34,4 +30,4 @@ def to_candidates(get: Get, line: np.ndarray) -> pd.DataFrame:
     return plain.to_candidates(get, line, coord_default="GeoJSON point")
 
 
-SPEC: Final = FormatSpec(Format.GEOJSON, matches, to_candidates)
+SPEC: Final = FormatSpec(Format.GEOJSON, matches, to_candidates, name="GeoJSON")

@@ -74,4 +74,4 @@ def to_candidates(
     )
 
 
-SPEC: Final = FormatSpec(Format.PLAIN_CSV, matches, to_candidates)
+SPEC: Final = FormatSpec(Format.PLAIN_CSV, matches, to_candidates, name="plain table")

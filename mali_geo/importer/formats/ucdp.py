@@ -1,8 +1,10 @@
 """UCDP GED exports: recognised by ``date_start`` and GED's own columns, or by shape.
 
-A GED file without a header row is recognised by its first record: 49 fields in the
-codebook's order (:data:`GED_COLUMNS`), an integer ``id`` first, a year third, numeric
-``latitude``/``longitude`` at positions 30/31 and an ISO ``date_start`` at position 39.
+A GED file without a header row is recognised by its first record: 49 fields in the order
+of the 20.1+ codebooks (:data:`GED_COLUMNS`, 23.1 included) or 43 in the order of the older
+layout (:data:`GED_19_COLUMNS`), with an integer ``id``, a ``year``, numeric
+``latitude``/``longitude`` and an ISO ``date_start`` where that layout puts them. The UCDP
+API's JSON (``{"Result": [...]}`` or a bare array) has the same names and reads the same.
 
 Mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`: ``incident_id`` ← ``id``
 (``IMP-<line>`` where empty); ``date_start`` ← ``date_start``; ``date_end`` ← ``date_end``,
@@ -41,6 +43,17 @@ GED_COLUMNS: Final[tuple[str, ...]] = (
     "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown",
     "best", "high", "low", "gwnoa", "gwnob",
 )  # fmt: skip
+#: The older GED CSV layout (19.1 and before): no dset ids, ``gwnoa``/``gwnob`` by the sides.
+GED_19_COLUMNS: Final[tuple[str, ...]] = (
+    "id", "year", "active_year", "type_of_violence", "conflict_new_id", "conflict_name",
+    "dyad_new_id", "dyad_name", "side_a_new_id", "gwnoa", "side_a", "side_b_new_id", "gwnob",
+    "side_b", "number_of_sources", "source_article", "source_office", "source_date",
+    "source_headline", "source_original", "where_prec", "where_coordinates",
+    "where_description", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt",
+    "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec",
+    "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown",
+    "best", "high", "low",
+)  # fmt: skip
 #: Columns only GED has; one of them, with ``date_start``, makes a file GED.
 MARKERS: Final = frozenset(
     {"type_of_violence", "where_coordinates", "side_a", "relid", "date_prec", "where_prec"}
@@ -61,18 +74,21 @@ def matches(columns: frozenset[str]) -> bool:
 
 
 def implied_header(fields: list[str]) -> tuple[str, ...] | None:
-    """:data:`GED_COLUMNS` if a first record has the shape of a GED data row, else None."""
-    if len(fields) != len(GED_COLUMNS):
-        return None
-    at = {name: fields[i].strip() for i, name in enumerate(GED_COLUMNS)}
-    is_row = (
-        _WHOLE.fullmatch(at["id"])
-        and _YEAR.fullmatch(at["year"])
-        and ISO_DATE.fullmatch(at["date_start"])
-        and NUMBER.fullmatch(at["latitude"])
-        and NUMBER.fullmatch(at["longitude"])
-    )
-    return GED_COLUMNS if is_row else None
+    """The GED layout a first record is a data row of (by width and cells), else None."""
+    for layout in (GED_COLUMNS, GED_19_COLUMNS):
+        if len(fields) != len(layout):
+            continue
+        at = {name: fields[i].strip() for i, name in enumerate(layout)}
+        is_row = (
+            _WHOLE.fullmatch(at["id"])
+            and _YEAR.fullmatch(at["year"])
+            and ISO_DATE.fullmatch(at["date_start"])
+            and NUMBER.fullmatch(at["latitude"])
+            and NUMBER.fullmatch(at["longitude"])
+        )
+        if is_row:
+            return layout
+    return None
 
 
 def to_candidates(get: Get, line: np.ndarray) -> pd.DataFrame:
@@ -99,4 +115,4 @@ def to_candidates(get: Get, line: np.ndarray) -> pd.DataFrame:
     )
 
 
-SPEC: Final = FormatSpec(Format.UCDP_GED, matches, to_candidates, implied_header)
+SPEC: Final = FormatSpec(Format.UCDP_GED, matches, to_candidates, implied_header, name="UCDP GED")
