@@ -128,6 +128,8 @@ def import_bytes(
     except ImportFileError as exc:
         msg = f"{source_name}: {exc}"
         raise ImportFileError(msg) from None
+    except MemoryError:  # not the file's fault alone: the caller (a bounded worker) says so
+        raise
     except Exception as exc:  # a user's file must never crash the caller: report, keep the cause
         msg = f"{source_name}: cannot import the file (internal error {type(exc).__name__})"
         raise ImportFileError(msg) from exc
