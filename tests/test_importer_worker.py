@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hostile_files import incidents_csv
 
 from mali_geo.errors import ImportFileError
 from mali_geo.importer import import_bytes, import_file
@@ -19,7 +20,6 @@ from mali_geo.importer.worker import (
     memory_limit_bytes,
     timeout_seconds,
 )
-from hostile_files import incidents_csv
 
 DATA = Path(__file__).parent / "data" / "import"
 MIB = 1024 * 1024

@@ -76,7 +76,7 @@ class _Packed:
     source_name: str
 
 
-class _OutOfMemory(Exception):
+class _OutOfMemoryError(Exception):
     """The worker ran out of its memory allowance (sent back instead of a MemoryError)."""
 
 
@@ -154,7 +154,7 @@ def import_in_worker(
     except FutureTimeout:
         msg = f"{name}: the import took longer than {_seconds_text(timeout)}; it was stopped"
         raise ImportFileError(msg) from None
-    except _OutOfMemory:
+    except _OutOfMemoryError:
         msg = f"{name}: the import needed more than {_bytes_text(memory)} of memory; it was stopped"
         raise ImportFileError(msg) from None
     except BrokenProcessPool:
@@ -187,7 +187,7 @@ def _limit_memory(memory_bytes: int) -> None:
 
 
 def _address_space() -> int:
-    """This process's virtual memory size in bytes (``VmSize``), 0 where it cannot be read."""
+    """The virtual memory size of this process in bytes (``VmSize``), 0 where it cannot be read."""
     try:
         status = Path("/proc/self/status").read_text(encoding="ascii")
     except OSError:
@@ -199,7 +199,7 @@ def _address_space() -> int:
 
 
 def _import_packed(source: str | bytes, name: str) -> _Packed:
-    """Import in the worker and pack the result; a MemoryError becomes :class:`_OutOfMemory`."""
+    """Import in the worker and pack the result; a MemoryError becomes :class:`_OutOfMemoryError`."""
     from mali_geo.importer import import_bytes, import_file
 
     try:
@@ -218,7 +218,7 @@ def _import_packed(source: str | bytes, name: str) -> _Packed:
             result.source_name,
         )
     except MemoryError:
-        raise _OutOfMemory from None
+        raise _OutOfMemoryError from None
 
 
 def _renamed(result: ImportResult, name: str) -> ImportResult:
