@@ -199,7 +199,7 @@ def _address_space() -> int:
 
 
 def _import_packed(source: str | bytes, name: str) -> _Packed:
-    """Import in the worker and pack the result; a MemoryError becomes :class:`_OutOfMemoryError`."""
+    """Import and pack the result; a MemoryError becomes :class:`_OutOfMemoryError`."""
     from mali_geo.importer import import_bytes, import_file
 
     try:
