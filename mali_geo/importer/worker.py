@@ -21,6 +21,7 @@ pickled. This module imports nothing heavy, so that the worker sets its limits f
 from __future__ import annotations
 
 import contextlib
+import io
 import multiprocessing
 import os
 import sys
@@ -229,14 +230,10 @@ def _renamed(result: ImportResult, name: str) -> ImportResult:
 
 
 def _to_arrow(frame: pd.DataFrame) -> bytes:
-    """A frame as Arrow IPC stream bytes."""
-    import pyarrow as pa
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return bytes(sink.getvalue())
+    """A frame as Arrow IPC (Feather) bytes."""
+    buffer = io.BytesIO()
+    frame.reset_index(drop=True).to_feather(buffer)
+    return buffer.getvalue()
 
 
 # --- in the caller ------------------------------------------------------------------------
@@ -257,11 +254,10 @@ def _unpack(packed: _Packed) -> ImportResult:
 
 
 def _from_arrow(data: bytes) -> pd.DataFrame:
-    """A frame from Arrow IPC stream bytes."""
-    import pyarrow as pa
+    """A frame from Arrow IPC (Feather) bytes."""
+    import pandas as pd
 
-    frame: pd.DataFrame = pa.ipc.open_stream(data).read_all().to_pandas()
-    return frame
+    return pd.read_feather(io.BytesIO(data))
 
 
 @contextlib.contextmanager
