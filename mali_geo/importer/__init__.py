@@ -48,6 +48,7 @@ from mali_geo.importer.formats import Format
 from mali_geo.importer.formats.geojson import is_json
 from mali_geo.importer.formats.ucdp import GED_COLUMNS
 from mali_geo.schema import incidents_gdf
+from mali_geo.spreadsheet import spreadsheet_safe_csv
 
 __all__ = [
     "GED_COLUMNS",
@@ -169,7 +170,9 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
         An import's result.
     out_dir
         Folder to write ``incidents.geojson`` (RFC 7946, written by :mod:`mali_geo.export`)
-        and ``rejected.csv`` (line, reason, raw) into; created if needed.
+        and ``rejected.csv`` (line, reason, raw; spreadsheet-safe: a cell a spreadsheet would
+        run as a formula starts with ``'``, see :mod:`mali_geo.spreadsheet`) into; created
+        if needed.
 
     Returns
     -------
@@ -184,9 +187,9 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
     incidents = result.incidents.round({"lat": POINT_PRECISION, "lon": POINT_PRECISION})
     text = export.dumps(export.feature_collection(incidents))
     geojson_path.write_text(text, encoding="utf-8")
-    result.rejected.loc[:, list(REJECTED_COLUMNS)].to_csv(
-        csv_path, index=False, encoding="utf-8", lineterminator="\n"
-    )
+    # a rejected row is the user's text: a cell such as "=HYPERLINK(...)" must stay text
+    rejected = spreadsheet_safe_csv(result.rejected.loc[:, list(REJECTED_COLUMNS)])
+    csv_path.write_text(rejected, encoding="utf-8", newline="")
     return geojson_path, csv_path
 
 

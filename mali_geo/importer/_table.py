@@ -20,7 +20,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from mali_geo.errors import ImportFileError
-from mali_geo.importer._read import header_position
+from mali_geo.importer._read import (
+    MAX_CELL_CHARS,
+    MAX_IMPORT_BYTES,
+    UNDECODED,
+    header_position,
+)
 
 #: ``get(*names)``: per row, the first non-blank of these columns present, as a text Series.
 Get = Callable[..., "pd.Series[str]"]
@@ -28,6 +33,8 @@ Get = Callable[..., "pd.Series[str]"]
 ImpliedHeader = Callable[[list[str]], Sequence[str] | None]
 
 _SPACES: Final = re.compile(r"\s+")
+#: How the errors this module finds (not the csv module) start: a long cell, a bad line.
+_OWN_ERRORS: Final = ("field ", "line ")
 
 
 @dataclass(frozen=True)
@@ -88,12 +95,17 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     if 0 in errors:
         msg = f"not a table: cannot read the first line ({errors[0]})"
         raise ImportFileError(msg)
+    undecoded = UNDECODED.search(text) is not None
+    if undecoded:
+        _reject_undecoded(lines, starts, ends, records, errors)
+        records[0] = [clean_text(name) for name in records[0]]
     implied = implied_header(records[0])
     columns = list(implied) if implied is not None else normalise_columns(records[0])
     begin = 0 if implied is not None else 1
 
     def raw(i: int) -> str:
-        return "".join(lines[starts[i] - 1 : ends[i]]).removesuffix("\n").removesuffix("\r")
+        text = "".join(lines[starts[i] - 1 : ends[i]]).removesuffix("\n").removesuffix("\r")
+        return _as_utf8(text) if undecoded else text
 
     good: list[int] = []
     malformed: list[Malformed] = []
@@ -187,6 +199,11 @@ def _split_records(
         for the records it could not parse (unclosed quote, text after a closing quote, a
         field over the size limit).
     """
+    # The csv module gives up on a field over its limit (128 KiB by default) in the middle of
+    # the field, and would then read the rest of the field as rows: its limit is raised (never
+    # lowered, as other threads may be reading) to the largest file, and long cells are
+    # rejected below, each as its one row.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
     # strict: an unclosed quote at the end, or text after a closing quote, is an error
     # instead of silently swallowing the following lines into one field.
     reader = csv.reader(iter(lines[first:]), delimiter=delimiter, strict=True)
@@ -206,10 +223,56 @@ def _split_records(
         start, done = done + 1, first + reader.line_num
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
+        if len(records) not in errors and _longer_than(lines, start, done, MAX_CELL_CHARS):
+            longest = max(range(len(fields)), key=lambda k: len(fields[k]))
+            if len(fields[longest]) > MAX_CELL_CHARS:
+                errors[len(records)] = (
+                    f"field {longest + 1} has {len(fields[longest]):,} characters; "
+                    f"the limit is {MAX_CELL_CHARS:,}"
+                )
+                fields = ["", ""]
         starts.append(start)
         ends.append(done)
         records.append(fields)
     return starts, ends, records, errors
+
+
+def _longer_than(lines: list[str], start: int, end: int, limit: int) -> bool:
+    """Whether lines ``start``..``end`` (1-based) hold more than ``limit`` characters."""
+    total = 0
+    for index in range(start - 1, end):
+        total += len(lines[index])
+        if total > limit:
+            return True
+    return False
+
+
+def _reject_undecoded(
+    lines: list[str],
+    starts: list[int],
+    ends: list[int],
+    records: list[list[str]],
+    errors: dict[int, str],
+) -> None:
+    """Mark the records on lines that are not UTF-8 as errors, naming the first bad byte."""
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if i in errors:
+            continue
+        for index in range(start - 1, end):
+            found = UNDECODED.search(lines[index])
+            if found is not None:
+                byte = ord(found.group()) - 0xDC00
+                errors[i] = (
+                    f"line {index + 1} is not UTF-8 text (byte 0x{byte:02X} at character "
+                    f"{found.start() + 1}), unlike the rest of the file"
+                )
+                records[i] = ["", ""]
+                break
+
+
+def _as_utf8(text: str) -> str:
+    """Text with the bytes that were not UTF-8 shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _malformed_reason(
@@ -220,7 +283,7 @@ def _malformed_reason(
         reason = f"malformed row: {error}"
     else:
         reason = f"malformed row: expected {width} fields, found {len(fields)}"
-    if end > start:
+    if end > start and not (error or "").startswith(_OWN_ERRORS):
         reason += f" (spans lines {start}-{end}: an unclosed quote?)"
     return reason
 
