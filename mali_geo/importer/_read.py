@@ -132,9 +132,10 @@ def header_position(lines: list[str]) -> tuple[int, str]:
     if hint:
         first = first_content_line(lines, first + 1)
         delimiter: str | None = hint.group(1)
-    if first is not None and len(lines[first]) > MAX_HEADER_CHARS:
+    width = 0 if first is None else len(lines[first].rstrip("\r\n"))
+    if width > MAX_HEADER_CHARS:
         msg = (
-            f"not a table: the first line has {len(lines[first]):,} characters; a header "
+            f"not a table: the first line has {width:,} characters; a header "
             f"may have at most {MAX_HEADER_CHARS:,}"
         )
         raise ImportFileError(msg)
