@@ -7,11 +7,13 @@ not a Point) is kept aside as :class:`Malformed`, with its line and raw text.
 
 from __future__ import annotations
 
+import array
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -62,7 +64,7 @@ class Table:
         Records that are not rows.
     """
 
-    columns: Mapping[str, Sequence[str]]
+    columns: Mapping[str, Sequence[str] | pd.Series[str]]
     line: npt.NDArray[np.int64]
     raw: Callable[[int], str]
     malformed: list[Malformed]
@@ -82,6 +84,9 @@ class Table:
 def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     """Split delimited text into records, keeping each record's lines.
 
+    Records are read one at a time and their cells gathered by column in compact string
+    arrays, a block of rows at a time: memory stays a small multiple of the file's size.
+
     Raises
     ------
     ImportFileError
@@ -89,35 +94,37 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     """
     lines = list(io.StringIO(text, newline=""))
     first, delimiter = header_position(lines)
-    starts, ends, records, errors = _split_records(lines, first, delimiter)
-    if not records:
-        raise ImportFileError("empty file")
-    if 0 in errors:
-        msg = f"not a table: cannot read the first line ({errors[0]})"
-        raise ImportFileError(msg)
     undecoded = UNDECODED.search(text) is not None
-    if undecoded:
-        _reject_undecoded(lines, starts, ends, records, errors)
-        records[0] = [clean_text(name) for name in records[0]]
-    implied = implied_header(records[0])
-    columns = list(implied) if implied is not None else normalise_columns(records[0])
-    begin = 0 if implied is not None else 1
+    records = _records(lines, first, delimiter, undecoded=undecoded)
+    head = next(records, None)
+    if head is None:
+        raise ImportFileError("empty file")
+    if head.error is not None:
+        msg = f"not a table: cannot read the first line ({head.error})"
+        raise ImportFileError(msg)
+    names = [clean_text(name) for name in head.fields] if undecoded else head.fields
+    implied = implied_header(names)
+    columns = list(implied) if implied is not None else normalise_columns(names)
 
-    def raw(i: int) -> str:
-        text = "".join(lines[starts[i] - 1 : ends[i]]).removesuffix("\n").removesuffix("\r")
+    def raw_lines(start: int, end: int) -> str:
+        text = "".join(lines[start - 1 : end]).removesuffix("\n").removesuffix("\r")
         return _as_utf8(text) if undecoded else text
 
-    good: list[int] = []
+    cells = _ColumnBuilder(columns)
+    starts, ends = array.array("q"), array.array("q")
     malformed: list[Malformed] = []
-    for i in range(begin, len(records)):
-        if len(records[i]) == len(columns) and i not in errors:
-            good.append(i)
+    for record in itertools.chain([head] if implied is not None else [], records):
+        if record.error is None and len(record.fields) == len(columns):
+            cells.add(record.fields)
+            starts.append(record.start)
+            ends.append(record.end)
         else:
-            reason = _malformed_reason(len(columns), records[i], errors.get(i), starts[i], ends[i])
-            malformed.append(Malformed(starts[i], reason, raw(i)))
-    by_column = _by_column([records[i] for i in good], columns)
-    line = np.array([starts[i] for i in good], dtype=np.int64)
-    return Table(by_column, line, lambda pos: raw(good[pos]), malformed)
+            reason = _malformed_reason(
+                len(columns), record.fields, record.error, record.start, record.end
+            )
+            malformed.append(Malformed(record.start, reason, raw_lines(record.start, record.end)))
+    line = np.array(starts, dtype=np.int64)
+    return Table(cells.columns(), line, lambda pos: raw_lines(starts[pos], ends[pos]), malformed)
 
 
 def read_geojson(text: str) -> Table:
@@ -187,17 +194,23 @@ def clean_text(text: str) -> str:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _split_records(
-    lines: list[str], first: int, delimiter: str
-) -> tuple[list[int], list[int], list[list[str]], dict[int, str]]:
-    """Parse lines into records, skipping blank lines.
+@dataclass(frozen=True)
+class _Record:
+    """A record's first and last line (1-based), its fields, and why it cannot be read."""
 
-    Returns
-    -------
-    tuple
-        Start and end line (1-based) of each record, its fields, and the csv module's error
-        for the records it could not parse (unclosed quote, text after a closing quote, a
-        field over the size limit).
+    start: int
+    end: int
+    fields: list[str]
+    error: str | None
+
+
+def _records(lines: list[str], first: int, delimiter: str, *, undecoded: bool) -> Iterator[_Record]:
+    """Parse lines into records, one at a time, skipping blank lines.
+
+    A record the csv module cannot parse (unclosed quote, text after a closing quote), with
+    a cell over :data:`MAX_CELL_CHARS`, or (``undecoded``) on a line that was not UTF-8,
+    has its error and no fields. The first record is never checked for bytes that were not
+    UTF-8: it is the header, whose names are cleaned instead.
     """
     # The csv module gives up on a field over its limit (128 KiB by default) in the middle of
     # the field, and would then read the rest of the field as rows: its limit is raised (never
@@ -206,35 +219,74 @@ def _split_records(
     csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
     # strict: an unclosed quote at the end, or text after a closing quote, is an error
     # instead of silently swallowing the following lines into one field.
-    reader = csv.reader(iter(lines[first:]), delimiter=delimiter, strict=True)
-    starts: list[int] = []
-    ends: list[int] = []
-    records: list[list[str]] = []
-    errors: dict[int, str] = {}
+    reader = csv.reader(itertools.islice(lines, first, None), delimiter=delimiter, strict=True)
     done = first
+    check_bytes = False
     while True:
+        error: str | None = None
         try:
             fields = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
-            fields = ["", ""]
-            errors[len(records)] = str(exc)
+            fields, error = [], str(exc)
         start, done = done + 1, first + reader.line_num
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
+        if error is None and (not fields or (len(fields) == 1 and not fields[0].strip())):
             continue
-        if len(records) not in errors and _longer_than(lines, start, done, MAX_CELL_CHARS):
-            longest = max(range(len(fields)), key=lambda k: len(fields[k]))
-            if len(fields[longest]) > MAX_CELL_CHARS:
-                errors[len(records)] = (
-                    f"field {longest + 1} has {len(fields[longest]):,} characters; "
-                    f"the limit is {MAX_CELL_CHARS:,}"
-                )
-                fields = ["", ""]
-        starts.append(start)
-        ends.append(done)
-        records.append(fields)
-    return starts, ends, records, errors
+        if error is None and _longer_than(lines, start, done, MAX_CELL_CHARS):
+            error = _long_cell(fields)
+        if error is None and check_bytes:
+            error = _undecoded_line(lines, start, done)
+        check_bytes = undecoded
+        yield _Record(start, done, [] if error else fields, error)
+
+
+class _ColumnBuilder:
+    """Cells gathered by column, a block of rows at a time, as compact string arrays."""
+
+    _BLOCK: Final = 16_384
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._block: list[list[str]] = []
+        self._chunks: list[list[pd.Series[str]]] = [[] for _ in names]
+
+    def add(self, fields: list[str]) -> None:
+        """Add a row (as many fields as there are names)."""
+        self._block.append(fields)
+        if len(self._block) >= self._BLOCK:
+            self._flush()
+
+    def columns(self) -> dict[str, pd.Series[str]]:
+        """Each name's cells; the first of duplicate names wins."""
+        self._flush()
+        data: dict[str, pd.Series[str]] = {}
+        for name, chunks in zip(self._names, self._chunks, strict=True):
+            if name in data:
+                continue
+            if not chunks:
+                data[name] = pd.Series([], dtype="str")
+            elif len(chunks) == 1:
+                data[name] = chunks[0]
+            else:
+                data[name] = pd.concat(chunks, ignore_index=True)
+        return data
+
+    def _flush(self) -> None:
+        if not self._block:
+            return
+        for chunks, values in zip(self._chunks, zip(*self._block, strict=True), strict=True):
+            chunks.append(pd.Series(values, dtype="str"))
+        self._block = []
+
+
+def _long_cell(fields: list[str]) -> str | None:
+    """Name the first cell over :data:`MAX_CELL_CHARS`, if any."""
+    longest = max(range(len(fields)), key=lambda k: len(fields[k]), default=0)
+    if not fields or len(fields[longest]) <= MAX_CELL_CHARS:
+        return None
+    size = len(fields[longest])
+    return f"field {longest + 1} has {size:,} characters; the limit is {MAX_CELL_CHARS:,}"
 
 
 def _longer_than(lines: list[str], start: int, end: int, limit: int) -> bool:
@@ -247,27 +299,17 @@ def _longer_than(lines: list[str], start: int, end: int, limit: int) -> bool:
     return False
 
 
-def _reject_undecoded(
-    lines: list[str],
-    starts: list[int],
-    ends: list[int],
-    records: list[list[str]],
-    errors: dict[int, str],
-) -> None:
-    """Mark the records on lines that are not UTF-8 as errors, naming the first bad byte."""
-    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if i in errors:
-            continue
-        for index in range(start - 1, end):
-            found = UNDECODED.search(lines[index])
-            if found is not None:
-                byte = ord(found.group()) - 0xDC00
-                errors[i] = (
-                    f"line {index + 1} is not UTF-8 text (byte 0x{byte:02X} at character "
-                    f"{found.start() + 1}), unlike the rest of the file"
-                )
-                records[i] = ["", ""]
-                break
+def _undecoded_line(lines: list[str], start: int, end: int) -> str | None:
+    """Name the first line of ``start``..``end`` that was not UTF-8, and its first bad byte."""
+    for index in range(start - 1, end):
+        found = UNDECODED.search(lines[index])
+        if found is not None:
+            byte = ord(found.group()) - 0xDC00
+            return (
+                f"line {index + 1} is not UTF-8 text (byte 0x{byte:02X} at character "
+                f"{found.start() + 1}), unlike the rest of the file"
+            )
+    return None
 
 
 def _as_utf8(text: str) -> str:
@@ -286,15 +328,6 @@ def _malformed_reason(
     if end > start and not (error or "").startswith(_OWN_ERRORS):
         reason += f" (spans lines {start}-{end}: an unclosed quote?)"
     return reason
-
-
-def _by_column(records: list[list[str]], columns: list[str]) -> dict[str, Sequence[str]]:
-    """Transpose records into columns; the first of duplicate column names wins."""
-    by_column = list(zip(*records, strict=True)) if records else [() for _ in columns]
-    data: dict[str, Sequence[str]] = {}
-    for name, values in zip(columns, by_column, strict=True):
-        data.setdefault(name, values)
-    return data
 
 
 def _feature_row(feature: object) -> dict[str, str] | str:
