@@ -20,7 +20,7 @@ from mali_geo.config import PROJECT_DIR
 MIB = 1024 * 1024
 SIZE = 10 * MIB
 #: Peak memory an import may add, as a multiple of the file's size.
-RATIO = 22
+RATIO = 20
 
 CHILD = """
 import json, resource, sys

@@ -92,8 +92,8 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     ImportFileError
         No records, or the first record cannot be parsed.
     """
-    lines = list(io.StringIO(text, newline=""))
-    first, delimiter = header_position(lines)
+    lines = _Lines(text)
+    first, delimiter = header_position(lines.head())
     undecoded = UNDECODED.search(text) is not None
     records = _records(lines, first, delimiter, undecoded=undecoded)
     head = next(records, None)
@@ -107,7 +107,7 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     columns = list(implied) if implied is not None else normalise_columns(names)
 
     def raw_lines(start: int, end: int) -> str:
-        text = "".join(lines[start - 1 : end]).removesuffix("\n").removesuffix("\r")
+        text = lines.span(start, end).removesuffix("\n").removesuffix("\r")
         return _as_utf8(text) if undecoded else text
 
     cells = _ColumnBuilder(columns)
@@ -204,7 +204,49 @@ class _Record:
     error: str | None
 
 
-def _records(lines: list[str], first: int, delimiter: str, *, undecoded: bool) -> Iterator[_Record]:
+class _Lines:
+    """A text's lines, ends kept, found by their offsets: the text is not copied line by line."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._ends = array.array("q", [0])
+        position = 0
+        for line in io.StringIO(text, newline=""):
+            position += len(line)
+            self._ends.append(position)
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1
+
+    def line(self, index: int) -> str:
+        """The line at a 0-based index."""
+        return self._text[self._ends[index] : self._ends[index + 1]]
+
+    def span(self, start: int, end: int) -> str:
+        """Lines ``start``..``end`` (1-based, inclusive) as one text."""
+        return self._text[self._ends[start - 1] : self._ends[end]]
+
+    def chars(self, start: int, end: int) -> int:
+        """Characters on lines ``start``..``end`` (1-based, inclusive)."""
+        return self._ends[end] - self._ends[start - 1]
+
+    def head(self) -> list[str]:
+        """The lines up to the second that is not blank: where the header is looked for."""
+        head: list[str] = []
+        content = 0
+        for index in range(len(self)):
+            head.append(self.line(index))
+            content += bool(head[-1].strip())
+            if content == 2:
+                break
+        return head
+
+    def from_line(self, first: int) -> Iterator[str]:
+        """The lines from a 0-based index on."""
+        return (self.line(index) for index in range(first, len(self)))
+
+
+def _records(lines: _Lines, first: int, delimiter: str, *, undecoded: bool) -> Iterator[_Record]:
     """Parse lines into records, one at a time, skipping blank lines.
 
     A record the csv module cannot parse (unclosed quote, text after a closing quote), with
@@ -219,7 +261,7 @@ def _records(lines: list[str], first: int, delimiter: str, *, undecoded: bool) -
     csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
     # strict: an unclosed quote at the end, or text after a closing quote, is an error
     # instead of silently swallowing the following lines into one field.
-    reader = csv.reader(itertools.islice(lines, first, None), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines.from_line(first), delimiter=delimiter, strict=True)
     done = first
     check_bytes = False
     while True:
@@ -233,7 +275,7 @@ def _records(lines: list[str], first: int, delimiter: str, *, undecoded: bool) -
         start, done = done + 1, first + reader.line_num
         if error is None and (not fields or (len(fields) == 1 and not fields[0].strip())):
             continue
-        if error is None and _longer_than(lines, start, done, MAX_CELL_CHARS):
+        if error is None and lines.chars(start, done) > MAX_CELL_CHARS:
             error = _long_cell(fields)
         if error is None and check_bytes:
             error = _undecoded_line(lines, start, done)
@@ -289,20 +331,10 @@ def _long_cell(fields: list[str]) -> str | None:
     return f"field {longest + 1} has {size:,} characters; the limit is {MAX_CELL_CHARS:,}"
 
 
-def _longer_than(lines: list[str], start: int, end: int, limit: int) -> bool:
-    """Whether lines ``start``..``end`` (1-based) hold more than ``limit`` characters."""
-    total = 0
-    for index in range(start - 1, end):
-        total += len(lines[index])
-        if total > limit:
-            return True
-    return False
-
-
-def _undecoded_line(lines: list[str], start: int, end: int) -> str | None:
+def _undecoded_line(lines: _Lines, start: int, end: int) -> str | None:
     """Name the first line of ``start``..``end`` that was not UTF-8, and its first bad byte."""
     for index in range(start - 1, end):
-        found = UNDECODED.search(lines[index])
+        found = UNDECODED.search(lines.line(index))
         if found is not None:
             byte = ord(found.group()) - 0xDC00
             return (
