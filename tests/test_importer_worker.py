@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def test_a_slow_import_is_stopped_at_the_time_limit() -> None:
     seconds = time.perf_counter() - began
     assert str(caught.value) == "slow.csv: the import took longer than 2 s; it was stopped"
     assert seconds < 20  # stopped, not waited for
+    assert multiprocessing.active_children() == []  # and its process is gone
 
 
 def test_a_huge_import_is_stopped_at_the_memory_limit() -> None:

@@ -39,7 +39,7 @@ _SPACES: Final = re.compile(r"\s+")
 _OWN_ERRORS: Final = ("field ", "line ")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Malformed:
     """A record that is not a row: its first line, why, and its raw text."""
 
@@ -113,6 +113,7 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     cells = _ColumnBuilder(columns)
     starts, ends = array.array("q"), array.array("q")
     malformed: list[Malformed] = []
+    reasons: dict[str, str] = {}  # many rows share a reason: keep one copy of each
     for record in itertools.chain([head] if implied is not None else [], records):
         if record.error is None and len(record.fields) == len(columns):
             cells.add(record.fields)
@@ -122,6 +123,7 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
             reason = _malformed_reason(
                 len(columns), record.fields, record.error, record.start, record.end
             )
+            reason = reasons.setdefault(reason, reason)
             malformed.append(Malformed(record.start, reason, raw_lines(record.start, record.end)))
     line = np.array(starts, dtype=np.int64)
     return Table(cells.columns(), line, lambda pos: raw_lines(starts[pos], ends[pos]), malformed)
