@@ -7,13 +7,16 @@ that cannot be read as a table at all raises :class:`~mali_geo.errors.ImportFile
 
 The import runs by stage, one module each:
 
-- reading (:mod:`._read`): size limit, refusal of binary files, the encoding (UTF-8 with or
-  without BOM, UTF-16 with BOM, Windows-1252 or Latin-1) and the delimiter (comma, semicolon
-  or tab; Excel's ``sep=`` line is honoured);
+- reading (:mod:`._read`): size limit, refusal of binary files, the encoding, decided per
+  file (UTF-16 with BOM; else UTF-8 with or without BOM unless most lines with non-ASCII
+  bytes are not UTF-8, then Windows-1252 or Latin-1), the header's size limit and the
+  delimiter (comma, semicolon or tab; Excel's ``sep=`` line is honoured);
 - the table (:mod:`._table`): delimited text or a GeoJSON FeatureCollection as columns of
   text. A row with the wrong number of fields, a quoted field left open at the end of the
-  file, or text after a closing quote is a ``malformed row:``; its ``line`` is where the
-  record starts and ``raw`` holds all the lines it spans. Blank lines are not rows;
+  file, text after a closing quote, a cell over
+  :data:`~mali_geo.importer._read.MAX_CELL_CHARS` characters, or (in a UTF-8 file) a line
+  that is not UTF-8 is a ``malformed row:``; its ``line`` is where the record starts and
+  ``raw`` holds all the lines it spans. Blank lines are not rows;
 - the format (:mod:`.formats`): detected from the content, never from the file name, each
   format's detection next to its mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`
   (:mod:`.formats.acled`, :mod:`.formats.ucdp`, :mod:`.formats.plain`,
