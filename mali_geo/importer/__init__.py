@@ -30,6 +30,9 @@ Tombouctou, Gao, Kidal, Bamako) when they match ignoring accents, case and words
 name is kept as given. A text that should be a URL but is not an http(s) URL (for instance
 ``javascript:…``) is kept as text in ``source_title`` and never as ``source_url``. Text fields
 are kept verbatim: escaping is the renderer's job.
+
+An import runs in the caller's process; :func:`.worker.import_in_worker` runs it in a separate
+process bounded in time and memory, for an app that imports the files its users upload.
 """
 
 from __future__ import annotations
