@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import fuzzing
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -80,6 +81,23 @@ class StreamlitServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--fuzz``: run the importer's fuzz tests with many more examples (minutes, not seconds)."""
+    parser.addoption(
+        "--fuzz",
+        action="store_true",
+        default=False,
+        help=f"fuzz the importer with {fuzzing.FUZZ_EXAMPLES:,} examples instead of "
+        f"{fuzzing.EXAMPLES:,}",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Apply ``--fuzz`` before the test modules read :data:`fuzzing.EXAMPLES`."""
+    if config.getoption("--fuzz"):
+        fuzzing.EXAMPLES = fuzzing.FUZZ_EXAMPLES
 
 
 @pytest.fixture(scope="session")

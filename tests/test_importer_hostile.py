@@ -18,7 +18,7 @@ from mali_geo.config import PROJECT_DIR
 from mali_geo.errors import ImportFileError
 from mali_geo.importer import ImportResult, import_bytes, import_file
 
-LONG = 100_000
+LONG = 99_900  # just under the longest cell read (100,000 characters)
 HEADER = ["id", "date", "date_end", "lat", "lon", "fatalities", "source", "source_url_2", "admin1"]
 #: Generous: a linear import of one such row takes well under a second.
 SECONDS = 5.0

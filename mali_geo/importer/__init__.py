@@ -10,14 +10,17 @@ cannot be read as a table at all raises :class:`~mali_geo.errors.ImportFileError
 
 The import runs by stage, one module each:
 
-- reading (:mod:`._read`): size limit, refusal of binary files, the encoding (UTF-8 with or
-  without BOM, UTF-16 with BOM, Windows-1252 or Latin-1) and the delimiter (comma, semicolon
-  or tab; Excel's ``sep=`` line is honoured);
+- reading (:mod:`._read`): size limit, refusal of binary files, the encoding, decided per
+  file (UTF-16 with BOM; else UTF-8 with or without BOM unless most lines with non-ASCII
+  bytes are not UTF-8, then Windows-1252 or Latin-1), the header's size limit and the
+  delimiter (comma, semicolon or tab; Excel's ``sep=`` line is honoured);
 - the table (:mod:`._table`): delimited text, a JSON array of row objects (bare, or the
   UCDP API's ``{"Result": [...]}`` and the ACLED API's ``{"data": [...]}``) or a GeoJSON
   FeatureCollection as columns of text; an HXL tag row under the header is skipped. A row
-  with the wrong number of fields, a quoted field left open at the end of the file, or text
-  after a closing quote is a ``malformed row:``; its ``line`` is where the record starts and
+  with the wrong number of fields, a quoted field left open at the end of the file, text
+  after a closing quote, a cell over :data:`~mali_geo.importer._read.MAX_CELL_CHARS`
+  characters, or (in a UTF-8 file) a line that is not UTF-8 is a ``malformed row:``; its
+  ``line`` is where the record starts and
   ``raw`` holds all the lines it spans. Blank lines are not rows;
 - the format (:mod:`.formats`): detected from the content, never from the file name, each
   format's detection next to its mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`
@@ -32,6 +35,9 @@ Tombouctou, Gao, Kidal, Bamako) when they match ignoring accents, case and words
 name is kept as given. A text that should be a URL but is not an http(s) URL (for instance
 ``javascript:…``) is kept as text in ``source_title`` and never as ``source_url``. Text fields
 are kept verbatim: escaping is the renderer's job.
+
+An import runs in the caller's process; :func:`.worker.import_in_worker` runs it in a separate
+process bounded in time and memory, for an app that imports the files its users upload.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from mali_geo.importer.formats import Format, FormatSpec
 from mali_geo.importer.formats._mapping import near_mali
 from mali_geo.importer.formats.ucdp import GED_COLUMNS
 from mali_geo.schema import incidents_gdf
+from mali_geo.spreadsheet import spreadsheet_safe_csv
 
 __all__ = [
     "GED_COLUMNS",
@@ -255,6 +262,8 @@ def import_bytes(
     except ImportFileError as exc:
         msg = f"{source_name}: {exc}"
         raise ImportFileError(msg) from None
+    except MemoryError:  # not the file's fault alone: the caller (a bounded worker) says so
+        raise
     except Exception as exc:  # a user's file must never crash the caller: report, keep the cause
         msg = f"{source_name}: cannot import the file (internal error {type(exc).__name__})"
         raise ImportFileError(msg) from exc
@@ -294,7 +303,9 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
         An import's result.
     out_dir
         Folder to write ``incidents.geojson`` (RFC 7946, written by :mod:`mali_geo.export`)
-        and ``rejected.csv`` (line, reason, raw) into; created if needed.
+        and ``rejected.csv`` (line, reason, raw; spreadsheet-safe: a cell a spreadsheet would
+        run as a formula starts with ``'``, see :mod:`mali_geo.spreadsheet`) into; created
+        if needed.
 
     Returns
     -------
@@ -309,9 +320,9 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
     incidents = result.incidents.round({"lat": POINT_PRECISION, "lon": POINT_PRECISION})
     text = export.dumps(export.feature_collection(incidents))
     geojson_path.write_text(text, encoding="utf-8")
-    result.rejected.loc[:, list(REJECTED_COLUMNS)].to_csv(
-        csv_path, index=False, encoding="utf-8", lineterminator="\n"
-    )
+    # a rejected row is the user's text: a cell such as "=HYPERLINK(...)" must stay text
+    rejected = spreadsheet_safe_csv(result.rejected.loc[:, list(REJECTED_COLUMNS)])
+    csv_path.write_text(rejected, encoding="utf-8", newline="")
     return geojson_path, csv_path
 
 

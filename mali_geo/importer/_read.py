@@ -15,7 +15,15 @@ from mali_geo.errors import ImportFileError
 #: Largest file :func:`mali_geo.importer.import_bytes` accepts.
 MAX_IMPORT_BYTES: Final[int] = 50 * 1024 * 1024
 
+#: Longest cell, in characters: a row with a longer one is rejected as malformed.
+MAX_CELL_CHARS: Final[int] = 100_000
+#: Longest header line, in characters: a file with a longer one is refused.
+MAX_HEADER_CHARS: Final[int] = 131_072
+
 DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t")
+#: A character standing for a byte that is not UTF-8 (``surrogateescape``).
+UNDECODED: Final = re.compile("[\udc80-\udcff]")
+_NON_ASCII: Final = re.compile(rb"[\x80-\xff]")
 
 _BINARY_SIGNATURES: Final[tuple[tuple[bytes, str], ...]] = (
     (b"\x89PNG", "a PNG image"),
@@ -77,8 +85,12 @@ def read_path(path: Path, max_bytes: int) -> bytes:
 def decode(data: bytes) -> str:
     """Decode bytes as text, refusing empty and binary content.
 
-    UTF-16 needs its byte order mark; otherwise UTF-8 (with or without BOM), else
-    Windows-1252, else Latin-1.
+    The encoding is decided for the whole file. UTF-16 needs its byte order mark. Otherwise
+    the file is UTF-8 (with or without BOM) unless most of its lines with non-ASCII bytes are
+    not UTF-8: then it is Windows-1252 (Latin-1 if it has bytes Windows-1252 leaves
+    undefined). In a UTF-8 file, the bytes of the few lines that are not UTF-8 are kept as
+    the characters :data:`UNDECODED` matches, so that the table stage rejects those rows
+    instead of the whole file being misread as Windows-1252 for one stray byte.
     """
     unmarked = data.removeprefix(b"\xef\xbb\xbf").removeprefix(b"\xff\xfe")
     if not unmarked.removeprefix(b"\xfe\xff").strip(b" \t\r\n\x00"):
@@ -110,7 +122,8 @@ def header_position(lines: list[str]) -> tuple[int, str]:
     Raises
     ------
     ImportFileError
-        Nothing but blank lines, or no delimiter splits the first line.
+        Nothing but blank lines, a first line over :data:`MAX_HEADER_CHARS`, or no
+        delimiter splits the first line.
     """
     first = first_content_line(lines)
     if first is None:
@@ -119,7 +132,14 @@ def header_position(lines: list[str]) -> tuple[int, str]:
     if hint:
         first = first_content_line(lines, first + 1)
         delimiter: str | None = hint.group(1)
-    else:
+    width = 0 if first is None else len(lines[first].rstrip("\r\n"))
+    if width > MAX_HEADER_CHARS:
+        msg = (
+            f"not a table: the first line has {width:,} characters; a header "
+            f"may have at most {MAX_HEADER_CHARS:,}"
+        )
+        raise ImportFileError(msg)
+    if first is not None and not hint:
         delimiter = _sniff_delimiter(lines[first])
     if first is None or delimiter is None:
         msg = "not a table: no comma, semicolon or tab separated columns on the first line"
@@ -158,13 +178,34 @@ def _kind(mode: int) -> str | None:
 
 
 def _decode_8bit(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Decode UTF-8 (with or without BOM), or Windows-1252 (else Latin-1) if mostly not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if _mostly_utf8(data):
+        return data.decode("utf-8-sig", "surrogateescape")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether at least as many lines with non-ASCII bytes are UTF-8 as are not."""
+    good = bad = 0
+    found = _NON_ASCII.search(data)
+    while found is not None:
+        start = data.rfind(b"\n", 0, found.start()) + 1
+        end = data.find(b"\n", found.start())
+        end = len(data) if end < 0 else end
         try:
-            return data.decode(encoding)
+            data[start:end].decode("utf-8")
+            good += 1
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            bad += 1
+        found = _NON_ASCII.search(data, end)
+    return good >= bad
 
 
 def _control_share(text: str) -> float:

@@ -17,11 +17,13 @@ UCDP API) or ``"data"`` (the ACLED API), is read like CSV rows, each object's po
 
 from __future__ import annotations
 
+import array
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -30,7 +32,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from mali_geo.errors import ImportFileError
-from mali_geo.importer._read import header_position
+from mali_geo.importer._read import (
+    MAX_CELL_CHARS,
+    MAX_IMPORT_BYTES,
+    UNDECODED,
+    header_position,
+)
 
 #: ``get(*names)``: per row, the first non-blank of these columns present, as a text Series.
 Get = Callable[..., "pd.Series[str]"]
@@ -41,9 +48,11 @@ _SPACES: Final = re.compile(r"\s+")
 _HXL_TAG: Final = re.compile(r"\s*#[A-Za-z][\w+-]*(?:\s+[\w+-]+)*\s*")
 #: Keys under which a JSON object holds its rows: the UCDP API's and the ACLED API's.
 ROW_KEYS: Final = ("Result", "data")
+#: How the errors this module finds (not the csv module) start: a long cell, a bad line.
+_OWN_ERRORS: Final = ("field ", "line ")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Malformed:
     """A record that is not a row: its first line, why, and its raw text."""
 
@@ -72,7 +81,7 @@ class Table:
         Line of an HXL tag row that was skipped, else ``None``.
     """
 
-    columns: Mapping[str, Sequence[str]]
+    columns: Mapping[str, Sequence[str] | pd.Series[str]]
     line: npt.NDArray[np.int64]
     raw: Callable[[int], str]
     malformed: list[Malformed]
@@ -94,44 +103,66 @@ class Table:
 def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
     """Split delimited text into records, keeping each record's lines.
 
+    Records are read one at a time and their cells gathered by column in compact string
+    arrays, a block of rows at a time: memory stays a small multiple of the file's size.
+
     Raises
     ------
     ImportFileError
         No records, or the first record cannot be parsed.
     """
-    lines = list(io.StringIO(text, newline=""))
-    first, delimiter = header_position(lines)
-    starts, ends, records, errors = _split_records(lines, first, delimiter)
-    if not records:
+    lines = _Lines(text)
+    first, delimiter = header_position(lines.head())
+    undecoded = UNDECODED.search(text) is not None
+    records = _records(lines, first, delimiter, undecoded=undecoded)
+    head = next(records, None)
+    if head is None:
         raise ImportFileError("empty file")
-    if 0 in errors:
-        msg = f"not a table: cannot read the first line ({errors[0]})"
+    if head.error is not None:
+        msg = f"not a table: cannot read the first line ({head.error})"
         raise ImportFileError(msg)
-    implied = implied_header(records[0])
-    columns = list(implied) if implied is not None else normalise_columns(records[0])
-    begin = 0 if implied is not None else 1
+    names = [clean_text(name) for name in head.fields] if undecoded else head.fields
+    implied = implied_header(names)
+    columns = list(implied) if implied is not None else normalise_columns(names)
     hxl_line = None
-    if implied is None and len(records) > 1 and 1 not in errors and is_hxl_row(records[1]):
-        hxl_line, begin = starts[1], 2
-    records = [_fit(record, columns) for record in records]
+    rest: Iterator[_Record] = records
+    if implied is None:
+        second = next(records, None)
+        if second is not None and second.error is None and is_hxl_row(second.fields):
+            hxl_line = second.start
+        elif second is not None:
+            rest = itertools.chain([second], records)
 
-    def raw(i: int) -> str:
-        return "".join(lines[starts[i] - 1 : ends[i]]).removesuffix("\n").removesuffix("\r")
+    def raw_lines(start: int, end: int) -> str:
+        text = lines.span(start, end).removesuffix("\n").removesuffix("\r")
+        return _as_utf8(text) if undecoded else text
 
-    good: list[int] = []
+    cells = _ColumnBuilder(columns)
+    starts, ends = array.array("q"), array.array("q")
     malformed: list[Malformed] = []
-    for i in range(begin, len(records)):
-        if len(records[i]) == len(columns) and i not in errors:
-            good.append(i)
+    reasons: dict[str, str] = {}  # many rows share a reason: keep one copy of each
+    for record in itertools.chain([head] if implied is not None else [], rest):
+        fields = record.fields if record.error is not None else _fit(record.fields, columns)
+        if record.error is None and len(fields) == len(columns):
+            cells.add(fields)
+            starts.append(record.start)
+            ends.append(record.end)
         else:
-            reason = _malformed_reason(len(columns), records[i], errors.get(i), starts[i], ends[i])
-            malformed.append(Malformed(starts[i], reason, raw(i)))
-    by_column = _by_column([records[i] for i in good], columns)
-    line = np.array([starts[i] for i in good], dtype=np.int64)
+            reason = _malformed_reason(len(columns), fields, record.error, record.start, record.end)
+            reason = reasons.setdefault(reason, reason)
+            malformed.append(Malformed(record.start, reason, raw_lines(record.start, record.end)))
+    line = np.array(starts, dtype=np.int64)
     layout = "CSV without header" if implied is not None else "CSV"
-    if implied is None and _upper_case(records[0]):
+    if implied is None and _upper_case(names):
         layout += " (upper-case header)"
-    return Table(by_column, line, lambda pos: raw(good[pos]), malformed, layout, hxl_line)
+    return Table(
+        cells.columns(),
+        line,
+        lambda pos: raw_lines(starts[pos], ends[pos]),
+        malformed,
+        layout,
+        hxl_line,
+    )
 
 
 def parse_json(text: str) -> object | None:
@@ -224,41 +255,159 @@ def clean_text(text: str) -> str:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _split_records(
-    lines: list[str], first: int, delimiter: str
-) -> tuple[list[int], list[int], list[list[str]], dict[int, str]]:
-    """Parse lines into records, skipping blank lines.
+@dataclass(frozen=True)
+class _Record:
+    """A record's first and last line (1-based), its fields, and why it cannot be read."""
 
-    Returns
-    -------
-    tuple
-        Start and end line (1-based) of each record, its fields, and the csv module's error
-        for the records it could not parse (unclosed quote, text after a closing quote, a
-        field over the size limit).
+    start: int
+    end: int
+    fields: list[str]
+    error: str | None
+
+
+class _Lines:
+    """A text's lines, ends kept, found by their offsets: the text is not copied line by line."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._ends = array.array("q", [0])
+        position = 0
+        for line in io.StringIO(text, newline=""):
+            position += len(line)
+            self._ends.append(position)
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1
+
+    def line(self, index: int) -> str:
+        """The line at a 0-based index."""
+        return self._text[self._ends[index] : self._ends[index + 1]]
+
+    def span(self, start: int, end: int) -> str:
+        """Lines ``start``..``end`` (1-based, inclusive) as one text."""
+        return self._text[self._ends[start - 1] : self._ends[end]]
+
+    def chars(self, start: int, end: int) -> int:
+        """Characters on lines ``start``..``end`` (1-based, inclusive)."""
+        return self._ends[end] - self._ends[start - 1]
+
+    def head(self) -> list[str]:
+        """The lines up to the second that is not blank: where the header is looked for."""
+        head: list[str] = []
+        content = 0
+        for index in range(len(self)):
+            head.append(self.line(index))
+            content += bool(head[-1].strip())
+            if content == 2:
+                break
+        return head
+
+    def from_line(self, first: int) -> Iterator[str]:
+        """The lines from a 0-based index on."""
+        return (self.line(index) for index in range(first, len(self)))
+
+
+def _records(lines: _Lines, first: int, delimiter: str, *, undecoded: bool) -> Iterator[_Record]:
+    """Parse lines into records, one at a time, skipping blank lines.
+
+    A record the csv module cannot parse (unclosed quote, text after a closing quote), with
+    a cell over :data:`MAX_CELL_CHARS`, or (``undecoded``) on a line that was not UTF-8,
+    has its error and no fields. The first record is never checked for bytes that were not
+    UTF-8: it is the header, whose names are cleaned instead.
     """
+    # The csv module gives up on a field over its limit (128 KiB by default) in the middle of
+    # the field, and would then read the rest of the field as rows: its limit is raised (never
+    # lowered, as other threads may be reading) to the largest file, and long cells are
+    # rejected below, each as its one row.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
     # strict: an unclosed quote at the end, or text after a closing quote, is an error
     # instead of silently swallowing the following lines into one field.
-    reader = csv.reader(iter(lines[first:]), delimiter=delimiter, strict=True)
-    starts: list[int] = []
-    ends: list[int] = []
-    records: list[list[str]] = []
-    errors: dict[int, str] = {}
+    reader = csv.reader(lines.from_line(first), delimiter=delimiter, strict=True)
     done = first
+    check_bytes = False
     while True:
+        error: str | None = None
         try:
             fields = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
-            fields = ["", ""]
-            errors[len(records)] = str(exc)
+            fields, error = [], str(exc)
         start, done = done + 1, first + reader.line_num
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
+        if error is None and (not fields or (len(fields) == 1 and not fields[0].strip())):
             continue
-        starts.append(start)
-        ends.append(done)
-        records.append(fields)
-    return starts, ends, records, errors
+        if error is None and lines.chars(start, done) > MAX_CELL_CHARS:
+            error = _long_cell(fields)
+        if error is None and check_bytes:
+            error = _undecoded_line(lines, start, done)
+        check_bytes = undecoded
+        yield _Record(start, done, [] if error else fields, error)
+
+
+class _ColumnBuilder:
+    """Cells gathered by column, a block of rows at a time, as compact string arrays."""
+
+    _BLOCK: Final = 16_384
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._block: list[list[str]] = []
+        self._chunks: list[list[pd.Series[str]]] = [[] for _ in names]
+
+    def add(self, fields: list[str]) -> None:
+        """Add a row (as many fields as there are names)."""
+        self._block.append(fields)
+        if len(self._block) >= self._BLOCK:
+            self._flush()
+
+    def columns(self) -> dict[str, pd.Series[str]]:
+        """Each name's cells; the first of duplicate names wins."""
+        self._flush()
+        data: dict[str, pd.Series[str]] = {}
+        for name, chunks in zip(self._names, self._chunks, strict=True):
+            if name in data:
+                continue
+            if not chunks:
+                data[name] = pd.Series([], dtype="str")
+            elif len(chunks) == 1:
+                data[name] = chunks[0]
+            else:
+                data[name] = pd.concat(chunks, ignore_index=True)
+        return data
+
+    def _flush(self) -> None:
+        if not self._block:
+            return
+        for chunks, values in zip(self._chunks, zip(*self._block, strict=True), strict=True):
+            chunks.append(pd.Series(values, dtype="str"))
+        self._block = []
+
+
+def _long_cell(fields: list[str]) -> str | None:
+    """Name the first cell over :data:`MAX_CELL_CHARS`, if any."""
+    longest = max(range(len(fields)), key=lambda k: len(fields[k]), default=0)
+    if not fields or len(fields[longest]) <= MAX_CELL_CHARS:
+        return None
+    size = len(fields[longest])
+    return f"field {longest + 1} has {size:,} characters; the limit is {MAX_CELL_CHARS:,}"
+
+
+def _undecoded_line(lines: _Lines, start: int, end: int) -> str | None:
+    """Name the first line of ``start``..``end`` that was not UTF-8, and its first bad byte."""
+    for index in range(start - 1, end):
+        found = UNDECODED.search(lines.line(index))
+        if found is not None:
+            byte = ord(found.group()) - 0xDC00
+            return (
+                f"line {index + 1} is not UTF-8 text (byte 0x{byte:02X} at character "
+                f"{found.start() + 1}), unlike the rest of the file"
+            )
+    return None
+
+
+def _as_utf8(text: str) -> str:
+    """Text with the bytes that were not UTF-8 shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _object_table(
@@ -337,18 +486,9 @@ def _malformed_reason(
         reason = f"malformed row: {error}"
     else:
         reason = f"malformed row: expected {width} fields, found {len(fields)}"
-    if end > start:
+    if end > start and not (error or "").startswith(_OWN_ERRORS):
         reason += f" (spans lines {start}-{end}: an unclosed quote?)"
     return reason
-
-
-def _by_column(records: list[list[str]], columns: list[str]) -> dict[str, Sequence[str]]:
-    """Transpose records into columns; the first of duplicate column names wins."""
-    by_column = list(zip(*records, strict=True)) if records else [() for _ in columns]
-    data: dict[str, Sequence[str]] = {}
-    for name, values in zip(columns, by_column, strict=True):
-        data.setdefault(name, values)
-    return data
 
 
 def _feature_row(feature: object) -> dict[str, str] | str:
