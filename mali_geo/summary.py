@@ -14,11 +14,11 @@ from mali_geo.incidents import fatality_range, incidents_in_period
 from mali_geo.period import Period
 
 COVERAGE_NOTE = (
-    "The shipped incidents are 257 events compiled by hand from public reports (news wires, "
+    "The shipped incidents are 465 events compiled by hand from public reports (news wires, "
     "Wikipedia and its mirrors, NGO and UN pages), each with its source link and a quote. They "
     "are not a complete record: coverage is thinner in 2014 and in the south (nothing in "
     "Sikasso, one event in Kayes), rural and communal violence is under-represented, and big "
-    "attacks on armed forces are over-represented. 53 incidents have no coordinate (the place is "
+    "attacks on armed forces are over-represented. 121 incidents have no coordinate (the place is "
     "in no gazetteer or is ambiguous): they count in their region and in the totals but are not "
     "drawn. Fatalities are a range of what sources reported; blank means no source gave a figure, "
     "never zero."
