@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from layers import html
 from layers.geojson import (
@@ -30,6 +31,7 @@ from mali_geo.incidents import (
     incidents_grid,
     is_aggregated,
 )
+from mali_geo.schema import LOCATION_PRECISION_WORDS
 
 NAME = "Incidents"
 GRID_NAME = "Incidents (aggregated)"
@@ -173,6 +175,8 @@ class _PointRow(NamedTuple):
     actors: Any
     fatalities_low: Any
     fatalities_high: Any
+    toll_included_in: Any
+    location_precision: Any
     summary: Any
     incident_id: Any
     source_url: Any
@@ -199,11 +203,37 @@ def _popup(i: _PointRow) -> str:
         f"{dates} ({html.text(i.date_precision)}) · {html.text(event_label(i.event_type))}",
         f"Region: {html.text(i.admin1)}",
         f"Actors: {html.text(i.actors)}",
-        f"Fatalities: {html.fatalities(i.fatalities_low, i.fatalities_high)}",
+        f"Fatalities: {html.fatalities(i.fatalities_low, i.fatalities_high)}{_contained(i)}",
+        f"Location: {location_words(i.location_precision)}",
         html.text(i.summary),
         f"Id {html.text(i.incident_id)} · Source: {' '.join(links) or html.text(i.source_title)}",
     ]
     return compact_popup(i.place, lines)
+
+
+def location_words(precision: Any) -> str:
+    """A location precision in words ("exact place" …); "not stated" when missing."""
+    if _blank(precision):
+        return "not stated"
+    return html.text(LOCATION_PRECISION_WORDS.get(int(precision), str(precision)))
+
+
+def _blank(value: Any) -> bool:
+    """Missing (None, NaN, NA) or empty text."""
+    return bool(pd.isna(value)) or not str(value).strip()
+
+
+def _contained(i: _PointRow) -> str:
+    """The popup's note when another incident's toll counts this one's, else empty."""
+    if _blank(i.toll_included_in):
+        return ""
+    return f" · toll included in {html.text(i.toll_included_in)}"
+
+
+def counted_elsewhere(count: Any) -> list[str]:
+    """A popup line for a group's incidents whose toll is in another incident's, if any."""
+    n = int(count)
+    return [f"Tolls counted in another incident: {n:,}"] if n else []
 
 
 def _cell_feature(c: Any) -> Feature:
@@ -219,6 +249,7 @@ def _cell_popup(c: Any) -> str:
         f"{c.cell_km:g} km grid cell (equal-area)",
         f"Fatalities: {html.fatalities(c.fatalities_low, c.fatalities_high)}",
         f"Without a toll: {c.incidents_without_toll:,}",
+        *counted_elsewhere(c.tolls_counted_elsewhere),
         f"Dates: {html.text(c.first_date)} to {html.text(c.last_date)}",
         f"Event types: {html.text(c.event_types)}",
     ]

@@ -16,6 +16,9 @@ BINS: tuple[int, ...] = (0, 4, 9, 19, 39)
 COLOURS: tuple[str, ...] = ("#f7f7f7", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")
 OUTLINE = "#555555"
 STYLE: dict[str, Any] = {"fillOpacity": 0.65, "color": OUTLINE, "weight": 1}
+#: What a region with no incident in the period says instead of a toll: the incidents are a
+#: sample, so none recorded is not a toll of 0.
+NO_INCIDENT = "no incident in the sample"
 
 
 def region_colour(incidents: int) -> str:
@@ -43,11 +46,18 @@ def legend_html(_regions: gpd.GeoDataFrame) -> str:
     items = []
     low = 0
     for bound, colour in zip(BINS, COLOURS, strict=False):
-        items.append((f"{low}" if low == bound else f"{low}–{bound}", colour))
+        items.append((_class_label(low, bound), colour))
         low = bound + 1
     items.append((f"{low}+", COLOURS[-1]))
     swatch = f"width:14px;height:14px;background:{{colour}};border:1px solid {OUTLINE}"
     return html.categorical_legend("Regions: incidents in the period", items, swatch=swatch)
+
+
+def _class_label(low: int, bound: int) -> str:
+    """A legend label: "0 (no incident in the sample)", "5" or "5–9"."""
+    if bound == 0:
+        return f"0 ({NO_INCIDENT})"
+    return f"{low}" if low == bound else f"{low}–{bound}"
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -59,13 +69,22 @@ def _feature(r: Any) -> Feature:
     return html.tooltip(r.name, figure), _popup(r), region_colour(r.incidents)
 
 
+def _fatalities(r: Any) -> str:
+    """The region's fatality range, or :data:`NO_INCIDENT` when it has no incident."""
+    return (
+        NO_INCIDENT
+        if int(r.incidents) == 0
+        else html.fatalities(r.fatalities_low, r.fatalities_high)
+    )
+
+
 def _popup(r: Any) -> str:
     rows = [
         ("Region (2012)", html.text(r.name)),
         ("Area", f"{int(r.area_km2):,} km² (equal-area CRS)"),
         ("Incidents recorded", html.text(r.incidents)),
         ("Incidents per 10,000 km²", f"{float(r.incidents_per_10000_km2):.1f}"),
-        ("Fatalities reported", html.fatalities(r.fatalities_low, r.fatalities_high)),
+        ("Fatalities reported", _fatalities(r)),
         (
             "Counts from",
             "the period's incidents by their recorded 2012 region; each incident "

@@ -10,7 +10,7 @@ import geopandas as gpd
 
 from layers import html
 from layers.geojson import circle_style, compact_popup, geojson_group, style_key
-from layers.incidents import readable_types
+from layers.incidents import counted_elsewhere, readable_types
 from mali_geo.towns import MAX_TOWN_SOURCES
 
 NAME = "Towns with incidents"
@@ -64,6 +64,7 @@ def _popup(t: Any) -> str:
         f"Incidents: {html.text(t.incidents)}",
         f"Fatalities: {html.fatalities(t.fatalities_low, t.fatalities_high)}",
         f"Without a toll: {html.text(t.incidents_without_toll)}",
+        *counted_elsewhere(t.tolls_counted_elsewhere),
         f"Dates: {html.text(t.first_date)} to {html.text(t.last_date)}",
         f"Event types: {html.text(readable_types(t.event_types))}",
         f"Source: {' '.join(sources) or html.MISSING}",

@@ -40,6 +40,7 @@ GROUP_COLUMNS: tuple[str, ...] = (
     "fatalities_low",
     "fatalities_high",
     "incidents_without_toll",
+    "tolls_counted_elsewhere",
     "first_date",
     "last_date",
 )
@@ -175,12 +176,52 @@ def fatality_range(low: pd.Series, high: pd.Series) -> tuple[int | None, int | N
     return total_low, total_high
 
 
+def toll_counted_elsewhere(incidents: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Whether each incident's toll is already counted in another incident's toll.
+
+    True where ``toll_included_in`` names another incident (for example a sub-clash of the
+    battle of Konna): such a row still counts as an incident, but its deaths are in the other
+    row's figure, so no sum adds them again. A frame without the column counts every toll.
+    """
+    if "toll_included_in" not in incidents.columns:
+        return np.zeros(len(incidents), dtype=bool)
+    links = incidents["toll_included_in"].astype("string").str.strip()
+    return (links.notna() & links.ne("")).to_numpy(dtype=bool, na_value=False)
+
+
+def counted_tolls(incidents: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The low and high fatality figures to add up: 0 for a toll counted in another incident.
+
+    Every sum of fatalities (regions, towns, grid cells, headline, story checks) goes through
+    this, so a toll is counted once. The incident's own figures are unchanged elsewhere (its
+    popup and the exports show what its sources reported).
+
+    Parameters
+    ----------
+    incidents
+        Rows with ``fatalities_low``, ``fatalities_high`` and optionally ``toll_included_in``.
+
+    Returns
+    -------
+    tuple
+        ``(low, high)`` nullable integer series aligned with ``incidents``.
+    """
+    low = incidents["fatalities_low"].astype("Int64")
+    high = incidents["fatalities_high"].astype("Int64")
+    elsewhere = toll_counted_elsewhere(incidents)
+    if not elsewhere.any():
+        return low, high
+    mask = pd.Series(elsewhere, index=incidents.index)
+    return low.mask(mask, 0), high.mask(mask, 0)
+
+
 def tolls_by_group(
     incidents: pd.DataFrame, codes: npt.NDArray[np.int64], n: int
 ) -> dict[str, npt.NDArray[Any] | pd.arrays.IntegerArray]:
     """Incident count, fatality range and incidents without a toll, per group code.
 
-    The range follows :func:`fatality_range` within each group.
+    The range follows :func:`fatality_range` within each group, over :func:`counted_tolls`:
+    a toll already counted in another incident adds nothing (and is not "without a toll").
 
     Parameters
     ----------
@@ -194,11 +235,13 @@ def tolls_by_group(
     Returns
     -------
     dict
-        ``incidents``, ``fatalities_low``, ``fatalities_high`` (nullable integers) and
-        ``incidents_without_toll``, one value per group.
+        ``incidents``, ``fatalities_low``, ``fatalities_high`` (nullable integers),
+        ``incidents_without_toll`` and ``tolls_counted_elsewhere`` (incidents whose toll is
+        in another incident's), one value per group.
     """
-    low = incidents["fatalities_low"].to_numpy(dtype="float64", na_value=np.nan)
-    high = incidents["fatalities_high"].to_numpy(dtype="float64", na_value=np.nan)
+    low_series, high_series = counted_tolls(incidents)
+    low = low_series.to_numpy(dtype="float64", na_value=np.nan)
+    high = high_series.to_numpy(dtype="float64", na_value=np.nan)
     low_known, high_known = ~np.isnan(low), ~np.isnan(high)
 
     def per_group(weights: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
@@ -209,11 +252,13 @@ def tolls_by_group(
     low_sum = per_group(np.where(low_known, low, 0.0))
     high_sum = per_group(np.where(high_known, high, 0.0))
     without = per_group((~low_known & ~high_known).astype(float))
+    elsewhere = per_group(toll_counted_elsewhere(incidents).astype(float))
     return {
         "incidents": np.bincount(codes, minlength=n),
         "fatalities_low": _nullable_ints(np.where(any_low, low_sum, np.nan)),
         "fatalities_high": _nullable_ints(np.where(all_high, high_sum, np.nan)),
         "incidents_without_toll": without.round().astype("int64"),
+        "tolls_counted_elsewhere": elsewhere.round().astype("int64"),
     }
 
 

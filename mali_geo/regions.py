@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from mali_geo.config import EQUAL_AREA_CRS
@@ -39,16 +38,17 @@ def regions_with_incidents(
     geopandas.GeoDataFrame
         ``name``, ``name_en``, ``iso_3166_2``, ``area_km2``, ``incidents``,
         ``incidents_per_10000_km2``, ``fatalities_low``, ``fatalities_high``, ``source``.
+        The fatality range is missing (not 0) for a region with no incident in the period.
     """
     out = regions.copy()
     out["area_km2"] = region_areas_km2(regions).round(0).astype("int64")
     tolls = _tolls_by_region(incidents).reindex(out["name"])
     out["incidents"] = tolls["incidents"].fillna(0).astype("int64").to_numpy()
     out["incidents_per_10000_km2"] = (out["incidents"] / out["area_km2"] * 1e4).round(2)
-    # A region without incidents has a known toll of 0 (see fatality_range).
-    none = (out["incidents"] == 0).to_numpy()
-    out["fatalities_low"] = pd.array(np.where(none, 0, tolls["low"].to_numpy()), dtype="Int64")
-    out["fatalities_high"] = pd.array(np.where(none, 0, tolls["high"].to_numpy()), dtype="Int64")
+    # A region with no incident in the sample has no known toll: the incidents are a sample,
+    # not a record, so "none recorded" is missing data, never a toll of 0.
+    out["fatalities_low"] = pd.array(tolls["low"].to_numpy(), dtype="Int64")
+    out["fatalities_high"] = pd.array(tolls["high"].to_numpy(), dtype="Int64")
     out["source"] = REGIONS_SOURCE
     return out
 

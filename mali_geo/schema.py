@@ -53,6 +53,12 @@ OPTIONAL_INCIDENT_COLUMNS: tuple[str, ...] = ("location_precision", "toll_includ
 #: ACLED-like location precision: 1 the named place, 2 near a place or between two places,
 #: 3 only the region or massif known.
 LOCATION_PRECISIONS: tuple[int, ...] = (1, 2, 3)
+#: Each location precision in words, as popups show it.
+LOCATION_PRECISION_WORDS: dict[int, str] = {
+    1: "exact place",
+    2: "near a place / between two places",
+    3: "region or massif",
+}
 
 #: The project's event types (see geodata/README.md for their meaning).
 EVENT_TYPES: tuple[str, ...] = (

@@ -10,18 +10,19 @@ import pandas as pd
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import Figure, Population, latest_figure
 from mali_geo.geometry import has_coordinate
-from mali_geo.incidents import fatality_range, incidents_in_period
+from mali_geo.incidents import counted_tolls, fatality_range, incidents_in_period
 from mali_geo.period import Period
 
 COVERAGE_NOTE = (
-    "The shipped incidents are 257 events compiled by hand from public reports (news wires, "
+    "The shipped incidents are 465 events compiled by hand from public reports (news wires, "
     "Wikipedia and its mirrors, NGO and UN pages), each with its source link and a quote. They "
     "are not a complete record: coverage is thinner in 2014 and in the south (nothing in "
     "Sikasso, one event in Kayes), rural and communal violence is under-represented, and big "
-    "attacks on armed forces are over-represented. 53 incidents have no coordinate (the place is "
+    "attacks on armed forces are over-represented. 121 incidents have no coordinate (the place is "
     "in no gazetteer or is ambiguous): they count in their region and in the totals but are not "
     "drawn. Fatalities are a range of what sources reported; blank means no source gave a figure, "
-    "never zero."
+    "never zero. A toll that sources report inside another incident's toll (for example a "
+    "sub-clash of a battle) is counted once, in that incident."
 )
 
 
@@ -53,8 +54,9 @@ def headline(
         Restrict incidents to these types; ``None`` keeps all.
     """
     sel = incidents_in_period(dataset.incidents, period, event_types=event_types)
-    low, high = fatality_range(sel["fatalities_low"], sel["fatalities_high"])
-    no_toll = int((sel["fatalities_low"].isna() & sel["fatalities_high"].isna()).sum())
+    counted_low, counted_high = counted_tolls(sel)
+    low, high = fatality_range(counted_low, counted_high)
+    no_toll = int((counted_low.isna() & counted_high.isna()).sum())
     return Headline(
         incidents=len(sel),
         located=int(has_coordinate(sel).sum()),

@@ -32,7 +32,7 @@ def test_app_runs_and_shows_the_whole_range(at: AppTest) -> None:
     assert not at.exception
     assert at.session_state["period"] == ("2012-01", "2014-12")
     shown = metrics(at)
-    assert shown["Incidents"] == "417"
+    assert shown["Incidents"] == "465"
     assert shown["Refugees abroad"] == "139,249"
     layers = map_features(at)
     assert set(layers) == {
@@ -76,7 +76,7 @@ def test_switching_a_toggle_off_removes_the_layer() -> None:
     at.toggle(key="layer_bases").set_value(False).run()
     assert "Bases" not in map_features(at)
     at.toggle(key="layer_incidents").set_value(True).run()
-    assert len(map_features(at)["Incidents"]) == 312
+    assert len(map_features(at)["Incidents"]) == 344
     at.toggle(key="layer_context").set_value(False).run()
     assert "Neighbouring countries" not in map_args(at)["script"]
     assert at.query_params["layers"] == "regions,towns,incidents,displacement,key_events"
@@ -88,7 +88,7 @@ def test_event_type_filter_keeps_only_those_types() -> None:
     at.multiselect(key="event_types").set_value(["suicide_attack"]).run()
     assert not at.exception
     incidents = map_features(at)["Incidents"]
-    assert 0 < len(incidents) < 312
+    assert 0 < len(incidents) < 344
     assert all(event_label("suicide_attack") in f["properties"]["_tooltip"] for f in incidents)
     assert metrics(at)["Incidents"] == "19"
     assert at.query_params["types"] == "suicide_attack"

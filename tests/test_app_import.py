@@ -60,4 +60,4 @@ def test_an_unreadable_file_keeps_the_shipped_data(
     at = run_with(monkeypatch, empty)
     assert not at.exception
     assert any("Import failed" in e.value and "empty" in e.value for e in at.error)
-    assert metrics(at)["Incidents"] == "417"
+    assert metrics(at)["Incidents"] == "465"

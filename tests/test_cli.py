@@ -109,10 +109,10 @@ def test_module_info_prints_the_period_and_counts() -> None:
     lines = result.stdout.splitlines()
     assert "period: 2012-01 to 2014-12 (months, inclusive)" in lines
     assert "regions: 9 features over the whole period" in lines
-    assert "incidents: 312 features over the whole period" in lines
+    assert "incidents: 344 features over the whole period" in lines
     assert "bases: 7 features over the whole period" in lines
     assert any(
-        line.startswith("incidents: 417 in the file, 312 with a coordinate") for line in lines
+        line.startswith("incidents: 465 in the file, 344 with a coordinate") for line in lines
     )
     assert any(line.startswith("displacement figures: 771") for line in lines)
 

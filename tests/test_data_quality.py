@@ -142,7 +142,7 @@ def test_ifoghas_incidents_are_in_the_tigharghar_not_the_massif_centre(
     incidents: gpd.GeoDataFrame,
 ) -> None:
     ifoghas = incidents[incidents["place"].str.startswith("Adrar des Ifoghas")]
-    assert len(ifoghas) == 7
+    assert len(ifoghas) == 8
     # The Ametettai valley fighting was at about 19.5-19.9 N, 1.2 E.
     assert ifoghas["lat"].between(19.5, 19.9).all()
     assert ifoghas["lon"].between(1.1, 1.3).all()

@@ -105,13 +105,13 @@ def test_load_places_keeps_the_two_camps_without_coordinate_as_missing() -> None
     assert (sevare["lat"], sevare["lon"]) == (14.517357, -4.09441)
 
 
-def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
+def test_load_incidents_gives_465_incidents_in_the_normalised_schema() -> None:
     incidents = load.load_incidents()
     raw = _raw_csv("incidents_mali_2012_2014.csv")
     assert list(incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert _is_wgs84(incidents.crs)
     assert incidents["incident_id"].tolist() == raw["incident_id"].tolist()
-    assert len(incidents) == 417
+    assert len(incidents) == 465
     assert str(incidents["date_start"].dtype) == "datetime64[ns]"
     assert str(incidents["date_end"].dtype) == "datetime64[ns]"
     assert str(incidents["fatalities_low"].dtype) == "Int64"
@@ -123,10 +123,10 @@ def test_load_incidents_gives_359_incidents_in_the_normalised_schema() -> None:
     assert incidents["admin1"].tolist() == raw["admin1_2012"].tolist()
 
 
-def test_load_incidents_leaves_the_105_without_coordinate_unplaced() -> None:
+def test_load_incidents_leaves_the_121_without_coordinate_unplaced() -> None:
     incidents = load.load_incidents()
     no_point = incidents.geometry.isna() | incidents.geometry.is_empty
-    assert int(no_point.sum()) == 105
+    assert int(no_point.sum()) == 121
     assert incidents.loc[no_point.to_numpy(), "lat"].isna().all()
     placed = incidents[~no_point.to_numpy()]
     assert (placed.geometry.x == placed["lon"]).all()

@@ -136,7 +136,7 @@ def test_whole_range_holds_the_first_and_last_day(small: pd.DataFrame) -> None:
 
 def test_whole_range_keeps_all_shipped_incidents() -> None:
     incidents = load_incidents()
-    assert len(incidents_in_period(incidents, full_period())) == 417
+    assert len(incidents_in_period(incidents, full_period())) == 465
 
 
 def test_event_type_filter_keeps_only_those_types(small: pd.DataFrame) -> None:

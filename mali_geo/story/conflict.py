@@ -10,7 +10,7 @@ import pandas as pd
 
 from mali_geo import config
 from mali_geo.dataset import Dataset
-from mali_geo.incidents import incidents_in_period
+from mali_geo.incidents import counted_tolls, incidents_in_period
 from mali_geo.period import make_period
 from mali_geo.story.checks import computed, grade, missing, result
 from mali_geo.story.figures import (
@@ -402,10 +402,11 @@ def red_berets_disappearance(dataset: Dataset, claim: Claim) -> CheckResult:
     if rows.empty:
         return missing(claim)
     first = rows.sort_values("date_start", kind="stable").iloc[0]
-    low = float(rows["fatalities_low"].sum())
+    counted_low, counted_high = counted_tolls(rows)  # a contained toll counts once
+    low = float(counted_low.sum())
     # An unknown high end is no upper bound: unknown is never counted as zero.
-    unknown = bool(rows["fatalities_high"].isna().any())
-    high = float("inf") if unknown else float(rows["fatalities_high"].sum())
+    unknown = bool(counted_high.isna().any())
+    high = float("inf") if unknown else float(counted_high.sum())
     count = (
         f"at least {low:.0f}"
         if unknown
