@@ -61,8 +61,9 @@ class ViewState:
 
     @property
     def period(self) -> Period:
-        """The validated period."""
-        return make_period(self.start, self.end)
+        """The validated period (it may run past the shipped data, over imported ones)."""
+        first, last = min(self.start, FIRST_MONTH), max(self.end, LAST_MONTH)
+        return make_period(self.start, self.end, first=first, last=last)
 
     @property
     def built_for(self) -> View:
