@@ -92,7 +92,11 @@ def fresh_app() -> AppTest:
 
 OTHER4 = plain_csv([(f"O-{i}", f"2013-0{i}-01", "other") for i in range(1, 5)])
 WIDE = plain_csv(
-    [("W-1", "1997-01-15", "battle"), ("W-2", "2026-10-03", "other"), ("W-3", "2005-06-01", "riot_protest")]
+    [
+        ("W-1", "1997-01-15", "battle"),
+        ("W-2", "2026-10-03", "other"),
+        ("W-3", "2005-06-01", "riot_protest"),
+    ]
 )
 
 
