@@ -37,7 +37,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def shown(text: str) -> str:
     """Text as a reader sees it once Markdown has removed its backslash escapes."""
-    return re.sub(r"\\(.)", r"\1", text)
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")  # the word joiner is invisible
 
 
 def warnings(at: AppTest) -> list[str]:

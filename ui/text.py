@@ -19,6 +19,11 @@ from typing import Final
 _PUNCTUATION: Final = re.compile("([" + re.escape(string.punctuation) + "])")
 #: Line breaks and other control characters would start new Markdown blocks.
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+#: Streamlit's Markdown turns bare ``http://``, ``www.`` and ``name@host`` text into links
+#: after escapes are resolved, so escaping cannot stop it: an invisible word joiner inside
+#: each such pattern does.
+_AUTOLINK: Final = re.compile(r"(:)(?=//)|(www)(?=\.)|(@)", re.IGNORECASE)
+WORD_JOINER: Final = "\u2060"
 
 
 def literal(value: object) -> str:
@@ -32,6 +37,8 @@ def literal(value: object) -> str:
     Returns
     -------
     str
-        The text with ASCII punctuation backslash-escaped and line breaks as spaces.
+        The text with ASCII punctuation backslash-escaped, line breaks as spaces and a word
+        joiner (invisible) inside bare-link patterns.
     """
-    return _PUNCTUATION.sub(r"\\\1", _CONTROL.sub(" ", str(value)))
+    text = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, _CONTROL.sub(" ", str(value)))
+    return _PUNCTUATION.sub(r"\\\1", text)
