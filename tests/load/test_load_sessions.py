@@ -6,7 +6,8 @@ page it gets back, then moves the slider, as a browser does when a user drags it
 each move from the request to the end of the run. Meanwhile a Chromium page uploads a
 40 MB synthetic incident file (generated in a temporary folder, labelled synthetic).
 
-Bounded: 20 sessions of 8 moves, each run at most 60 s, the whole test a few minutes at most.
+Bounded: 20 sessions of 6 moves, each run at most 60 s, the whole test at most 5 minutes
+(about 90 s on a 2-core machine).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ MOVES = 6
 #: A visitor's pause between two moves (think time, spread at random so moves overlap).
 THINK_S = (2.0, 5.0)
 RUN_TIMEOUT_S = 60.0
+#: The whole test's bound: visitors still running then count as failures.
+DEADLINE_S = 300.0
 P95_LIMIT_S = 1.0
 IMPORT_BYTES = 40 * 2**20
 MONTHS = month_range("2012-01", "2014-12")
@@ -179,7 +182,10 @@ def measured(
     expect(page.get_by_text("Import report", exact=False).first).to_be_visible(timeout=180_000)
     result.import_window = (started, time.monotonic())
     for thread in threads:
-        thread.join(timeout=SESSIONS * MOVES * RUN_TIMEOUT_S)
+        thread.join(timeout=max(started + DEADLINE_S - time.monotonic(), 0.0))
+    stuck = sum(thread.is_alive() for thread in threads)
+    if stuck:
+        result.failures.append(f"{stuck} visitor(s) still running after {DEADLINE_S:.0f} s")
     context.close()
     durations = sorted(result.durations()) or [float("nan")]
     during = sorted(result.durations(during_import=True))
@@ -205,6 +211,10 @@ def test_every_visitor_move_completes_without_error(measured: Measured) -> None:
     assert len(measured.moves) == SESSIONS * MOVES
 
 
+# Measured on the 2-core development machine: without an import, p50 1.8 s and p95 4.3 s
+# (runs queue: each costs 0.15-0.45 s of the one core the GIL allows); with the 40 MB import in
+# the server's process (32-50 s until its report shows), p50 0.7-1.1 s and p95 16-30 s
+# overall, p95 17-30 s during the import: every session waits for it.
 @pytest.mark.xfail(
     strict=False,
     reason=(
