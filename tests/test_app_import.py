@@ -10,6 +10,9 @@ from app_helpers import map_features, metrics, shown
 from streamlit.testing.v1 import AppTest
 
 from mali_geo.config import INCIDENTS_PATH, PROJECT_DIR
+from mali_geo.export import incidents_csv
+from mali_geo.importer import import_bytes
+from mali_geo.spreadsheet import spreadsheet_safe_csv
 
 APP = str(PROJECT_DIR / "app.py")
 DATA = Path(__file__).parent / "data"
@@ -206,3 +209,15 @@ def test_a_fifo_as_launch_file_is_refused_without_waiting(
     (error,) = at.error
     assert "pipe.csv: cannot read a named pipe" in shown(error.value)
     assert str(tmp_path) not in shown(error.value)
+
+
+def test_the_csv_downloads_are_spreadsheet_safe() -> None:
+    # What the page's "Incidents as CSV" and "Rejected rows as CSV" buttons write.
+    data = plain_csv([("F-1", "2013-01-05", "battle"), ("=2+3", "2013-02-30", "battle")])
+    data = data.replace(b"Bamako", b"=1+2")
+    result = import_bytes(data, source_name="formula.csv")
+    assert len(result.incidents) == 1
+    assert len(result.rejected) == 1
+    assert ",'=1+2," in incidents_csv(result.incidents)
+    assert ",=1+2," not in incidents_csv(result.incidents)
+    assert "\"'=2+3," in spreadsheet_safe_csv(result.rejected)  # the raw row, quoted
