@@ -10,18 +10,22 @@ import streamlit as st
 from layers import legend
 from layers.assets import ensure_static_assets
 from layers.drawing import legends_html
-from mali_geo import config, story
+from layers.incidents import event_label
+from mali_geo import story
 from mali_geo.catalogue import Layer
-from mali_geo.dataset import flows_for
+from mali_geo.dataset import ImportMode, flows_for
+from mali_geo.errors import MaliGeoError
 from mali_geo.period import month_range
-from ui.data import active_dataset, event_types, layers_for, shipped
+from mali_geo.summary import shipped_only_note
+from mali_geo.view import problems_message
+from ui.data import active_data, event_types, import_span, layers_for, months_of, shipped
 from ui.map_panel import draw_map
 from ui.panels import below_map, headline_row, import_report
 from ui.sidebar import sidebar
 from ui.state import PageState
 from ui.story import story_panel
+from ui.text import literal
 
-MONTHS = month_range(config.FIRST_MONTH, config.LAST_MONTH)
 PLAY_STEP_S = 1.5
 st.set_page_config(page_title="Mali crisis map 2012–2014", page_icon="🗺️", layout="wide")
 ensure_static_assets(Path(__file__).resolve().parent / "static")
@@ -51,15 +55,15 @@ def on_play() -> None:
 
 def start_from_url(state: PageState, all_types: list[str]) -> None:
     """On a session's first run, take the view (or a story chapter) from the URL."""
-    if (
-        not state.open_from_url(st.query_params.to_dict(), all_types)
-        or "chapter" not in st.query_params
-    ):
+    labels = {t: event_label(t) for t in all_types}
+    params = st.query_params.to_dict()
+    chapter_id = params.get("chapter", "").strip()
+    if not state.open_from_url(params, labels) or not chapter_id:
         return
     try:
-        go_chapter(story.chapter(st.query_params["chapter"]).id)
-    except KeyError as exc:
-        state.report(f"unknown chapter ignored: {exc}")
+        go_chapter(story.chapter(chapter_id).id)
+    except KeyError:
+        state.report(f"chapter={chapter_id}")
 
 
 @st.fragment(run_every=PLAY_STEP_S)
@@ -76,16 +80,22 @@ def player() -> None:
 def main() -> None:
     """Build the page."""
     state = page_state()
-    ds, result = active_dataset(state.upload, state.import_mode)
+    active = active_data(state.upload, state.import_mode, state.last_import)
+    ds, result = active.dataset, active.result
+    state.remember_import(active.source, active.error)
     all_types = event_types(ds)
+    state.follow_data(ds.incidents_key, months_of(ds), all_types, import_span(active))
     start_from_url(state, all_types)
     state.take_step()
-    view = sidebar(state, months=MONTHS, all_types=all_types, on_mode=on_mode, on_play=on_play)
+    months = month_range(*state.months)
+    view = sidebar(state, months=months, all_types=all_types, on_mode=on_mode, on_play=on_play)
     st.query_params.from_dict(state.query(all_types))
-    for problem in state.url_problems:
-        st.warning(f"Shared link: {problem}")
+    if active.error:
+        st.error(literal(active.error))
+    if state.url_problems:
+        st.warning(literal(f"Shared link: {problems_message(state.url_problems)}"))
     st.title("Mali crisis map, 2012–2014")
-    st.caption(f"Period **{view.start} to {view.end}** · incidents: {ds.incidents_label}")
+    st.caption(f"Period **{view.start} to {view.end}** · incidents: {literal(ds.incidents_label)}")
     if result is not None:
         import_report(result)
     headline_row(ds, view)
@@ -98,14 +108,27 @@ def main() -> None:
     with map_col:
         if layers[Layer.TOWNS].empty:
             st.info(legend.EMPTY_PERIOD)
+        if note := shipped_only_note(view.period):
+            st.info(note)
         draw_map(ds, layers, view, chapter)
         st.markdown(legends_html(layers, view.layers), unsafe_allow_html=True)
     if Layer.DISPLACEMENT in view.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
             st.caption(legend.flows_note(flows_for(ds, view.period)))
-    below_map(ds, layers, view, MONTHS)
+    shipped_shown = result is None or active.source is None or active.source.mode is ImportMode.ADD
+    below_map(ds, layers, view, months, result, shipped_shown=shipped_shown)
     if state.playing:
         player()  # last on the page, so starting a play does not shift (and remount) the map
 
 
-main()
+def page() -> None:
+    """The page, with the project's errors shown as one line (never a traceback or a path)."""
+    try:
+        main()
+    except MaliGeoError as exc:
+        st.error(literal(f"The page cannot be shown: {exc}"))
+    except OSError as exc:
+        st.error(literal(f"The page cannot be shown: a data file cannot be read ({exc.strerror})"))
+
+
+page()

@@ -18,7 +18,7 @@ from mali_geo.dataset import Dataset, ImportMode, load_dataset, with_incidents
 from mali_geo.errors import MaliGeoError, PeriodError, UsageError
 from mali_geo.export import write_layers
 from mali_geo.geometry import has_coordinate
-from mali_geo.period import full_period, make_period
+from mali_geo.period import data_range, full_period, incidents_span, make_period, parse_month
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,8 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     export = sub.add_parser("export", help="write one GeoJSON file per layer for a period")
-    export.add_argument("--start", default=config.FIRST_MONTH, help="first month, YYYY-MM")
-    export.add_argument("--end", default=config.LAST_MONTH, help="last month, YYYY-MM")
+    export.add_argument(
+        "--start", help="first month, YYYY-MM (default: the data's first month, 2012-01 shipped)"
+    )
+    export.add_argument(
+        "--end", help="last month, YYYY-MM (default: the data's last month, 2014-12 shipped)"
+    )
     export.add_argument("--out", required=True, type=Path, help="output folder")
     export.add_argument(
         "--layers", default=",".join(LAYERS), help=f"comma-separated subset of {','.join(LAYERS)}"
@@ -74,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_run_export)
 
     info = sub.add_parser("info", help="print what the data covers")
+    info.add_argument("--incidents", type=Path, help="use an imported incidents file instead")
     info.set_defaults(run=_run_info)
 
     imp = sub.add_parser("import", help="import an incidents file (ACLED, UCDP GED, CSV, GeoJSON)")
@@ -84,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    period = make_period(args.start, args.end)
+    for month in (args.start, args.end):  # a typo fails before any file is read
+        if month is not None:
+            parse_month(month)
     layers = _names(args.layers)
     unknown = [name for name in layers if name not in LAYERS]
     if unknown or not layers:
@@ -92,6 +99,8 @@ def _run_export(args: argparse.Namespace) -> int:
         msg = f"unknown layer(s) {given}; choose from {', '.join(LAYERS)}"
         raise UsageError(msg)
     dataset = _dataset(args.incidents)
+    first, last = dataset_range(dataset)
+    period = make_period(args.start, args.end, first=first, last=last)
     types = None if args.types is None else _names(args.types)
     built = build_layers(dataset, period, layers=layers, event_types=types)
     paths = write_layers(built, args.out)
@@ -101,8 +110,8 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    dataset = load_dataset()
-    period = full_period()
+    dataset = _dataset(args.incidents)
+    period = full_period(*dataset_range(dataset))
     layers = build_layers(dataset, period)
     print(f"period: {period.start} to {period.end} (months, inclusive)")
     for name, gdf in layers.items():
@@ -129,6 +138,15 @@ def _run_import(args: argparse.Namespace) -> int:
     write_import(result, args.out)
     print("\n".join(result.report().lines()))
     return 0
+
+
+def dataset_range(dataset: Dataset) -> tuple[str, str]:
+    """The months a dataset covers: the shipped 2012-01..2014-12, widened by its incidents.
+
+    The same range as the app's timeline.
+    """
+    inc = dataset.incidents
+    return data_range(incidents_span(inc["date_start"], inc["date_end"]))
 
 
 def _names(text: str) -> list[str]:

@@ -22,6 +22,7 @@ from shapely.geometry.polygon import orient
 
 from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
 from mali_geo.geometry import has_shape
+from mali_geo.spreadsheet import spreadsheet_safe_csv
 
 
 def feature_collection(gdf: gpd.GeoDataFrame, *, layer: str | None = None) -> dict[str, Any]:
@@ -231,8 +232,12 @@ def _signed_area(ring: list[list[float]]) -> float:
 
 
 def incidents_csv(incidents: gpd.GeoDataFrame) -> str:
-    """Incidents as CSV text (no geometry column; ``lat``/``lon`` kept), dates as ISO."""
+    """Incidents as CSV text (no geometry column; ``lat``/``lon`` kept), dates as ISO.
+
+    Spreadsheet-safe: a text cell a spreadsheet would run as a formula is quoted
+    (:func:`mali_geo.spreadsheet.spreadsheet_safe_csv`).
+    """
     frame = pd.DataFrame(incidents.drop(columns=incidents.geometry.name))
     for col in ("date_start", "date_end"):
         frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    return frame.to_csv(index=False)
+    return spreadsheet_safe_csv(frame)

@@ -11,7 +11,8 @@ import pandas as pd
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.errors import PeriodError
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+#: ASCII digits only: ``\d`` would accept Arabic-Indic or fullwidth digits.
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,38 @@ def make_period(
     return Period(start, end)
 
 
-def full_period() -> Period:
-    """The whole range the data covers."""
-    return Period(FIRST_MONTH, LAST_MONTH)
+def full_period(first: str = FIRST_MONTH, last: str = LAST_MONTH) -> Period:
+    """The whole range the data covers (by default the shipped data's)."""
+    return Period(first, last)
+
+
+def incidents_span(date_start: pd.Series, date_end: pd.Series) -> tuple[str, str] | None:
+    """The first and last month of incidents' dates (a missing end counts as the start).
+
+    Returns
+    -------
+    tuple or None
+        ``(first, last)`` as ``YYYY-MM``, or None when no incident has a date.
+    """
+    starts = pd.to_datetime(date_start).dropna()
+    if starts.empty:
+        return None
+    ends = pd.to_datetime(date_end).fillna(pd.to_datetime(date_start)).dropna()
+    last = max(ends.max(), starts.max())
+    return f"{starts.min():%Y-%m}", f"{last:%Y-%m}"
+
+
+def data_range(span: tuple[str, str] | None) -> tuple[str, str]:
+    """The months a timeline offers: the shipped data's, widened to cover ``span``.
+
+    Parameters
+    ----------
+    span
+        The incidents' first and last month (:func:`incidents_span`), or None.
+    """
+    if span is None:
+        return FIRST_MONTH, LAST_MONTH
+    return min(FIRST_MONTH, span[0]), max(LAST_MONTH, span[1])
 
 
 def month_range(start: str, end: str) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import Figure, Population, latest_figure
 from mali_geo.geometry import has_coordinate
@@ -24,6 +25,23 @@ COVERAGE_NOTE = (
     "never zero. A toll that sources report inside another incident's toll (for example a "
     "sub-clash of a battle) is counted once, in that incident."
 )
+
+
+#: Where imported incidents come from, by the format detected (the value of its ``Format``).
+IMPORT_ATTRIBUTION: dict[str, str] = {
+    "acled": (
+        "Armed Conflict Location & Event Data Project (ACLED), acleddata.com: use under "
+        "ACLED's terms of use, cite ACLED"
+    ),
+    "ucdp_ged": (
+        "UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program, ucdp.uu.se "
+        "(CC BY 4.0): cite Sundberg and Melander (2013) and Davies et al. (latest release)"
+    ),
+    "plain_csv": "a plain CSV file: its attribution is whatever its provider requires",
+    "geojson": "a GeoJSON file: its attribution is whatever its provider requires",
+}
+#: The layers whose data are compiled for the shipped period only.
+SHIPPED_ONLY = "Bases, displacement and key events"
 
 
 @dataclass(frozen=True)
@@ -80,3 +98,54 @@ def months_older(as_of: pd.Timestamp, period: Period) -> int:
     end = period.end_date
     months = (end.year - as_of.year) * 12 + (end.month - as_of.month)
     return max(months - (1 if end.day < as_of.day else 0), 0)
+
+
+def shipped_only_note(period: Period) -> str | None:
+    """What the layers compiled for 2012–2014 only cannot show in a wider period, or None.
+
+    Their values are never carried past December 2014 (or before January 2012) silently:
+    a bases map or a displacement figure from 2014 shown for 2020 says it is from 2014.
+    """
+    parts = []
+    if period.end > LAST_MONTH:
+        parts.append(f"no data after {_month_label(LAST_MONTH)}")
+    if period.start < FIRST_MONTH:
+        parts.append(f"no data before {_month_label(FIRST_MONTH)}")
+    if not parts:
+        return None
+    return (
+        f"{SHIPPED_ONLY}: {' and '.join(parts)}. Bases and displacement show their state as of "
+        f"{_month_label(LAST_MONTH)} at the latest."
+    )
+
+
+def after_shipped(period: Period) -> bool:
+    """Whether the period ends after the shipped data's last month (Dec 2014)."""
+    return period.end > LAST_MONTH
+
+
+def incidents_source_note(label: str, formats: dict[str, int], *, shipped_shown: bool) -> str:
+    """Where the incidents shown come from, with the attribution each source asks for.
+
+    Parameters
+    ----------
+    label
+        The dataset's incidents label (says which file, added or replacing).
+    formats
+        Imported formats (``Format`` values) with the incidents each brought.
+    shipped_shown
+        Whether the shipped incidents are shown too.
+    """
+    lines = [f"**Incidents shown:** {label}."]
+    if shipped_shown:
+        lines.append("- Shipped incidents: compiled from public reports (see below).")
+    for fmt, count in formats.items():
+        source = IMPORT_ATTRIBUTION.get(fmt, "an imported file")
+        lines.append(f"- {count:,} imported incidents ({fmt}): {source}.")
+    if not shipped_shown:
+        lines.append("- The shipped incidents are not shown: the imported ones replace them.")
+    return "\n".join(lines)
+
+
+def _month_label(month: str) -> str:
+    return f"{pd.Timestamp(month + '-01'):%b %Y}"

@@ -61,8 +61,9 @@ class ViewState:
 
     @property
     def period(self) -> Period:
-        """The validated period."""
-        return make_period(self.start, self.end)
+        """The validated period (it may run past the shipped data, over imported ones)."""
+        first, last = min(self.start, FIRST_MONTH), max(self.end, LAST_MONTH)
+        return make_period(self.start, self.end, first=first, last=last)
 
     @property
     def built_for(self) -> View:
@@ -70,50 +71,79 @@ class ViewState:
         return View(self.start, self.end, self.event_types)
 
 
-def state_from_query(params: Mapping[str, str]) -> ViewState:
+#: Query parameters a view reads (others are reported, except Streamlit's own).
+QUERY_KEYS: tuple[str, ...] = ("start", "end", "layers", CONTEXT, "types", "basemap", "chapter")
+#: Parameters Streamlit itself reads: never reported as unknown.
+_STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
+#: How many ignored values a warning lists before "and N more".
+SHOWN_PROBLEMS = 5
+
+
+def state_from_query(
+    params: Mapping[str, str],
+    *,
+    first: str = FIRST_MONTH,
+    last: str = LAST_MONTH,
+    type_labels: Mapping[str, str] | None = None,
+) -> ViewState:
     """Read a view from URL query parameters, ignoring (and reporting) bad values.
+
+    Values are trimmed; an empty value counts as absent.
 
     Parameters
     ----------
     params
         Query parameters as strings (``st.query_params``).
+    first, last
+        The months the data covers: a period outside them is ignored.
+    type_labels
+        Event types offered, id -> label shown. ``types`` accepts ids and labels, ignoring
+        case; None keeps the given ids as they are.
 
     Returns
     -------
     ViewState
-        Defaults where a parameter is missing or invalid; ``problems`` says what was ignored.
+        Defaults where a parameter is missing or invalid; ``problems`` lists each value
+        ignored, shortly (``start=2013-13``), for :func:`problems_message`.
     """
-    problems: list[str] = []
-    start, end = params.get("start", FIRST_MONTH), params.get("end", LAST_MONTH)
-    try:
-        make_period(start, end)
-    except PeriodError as exc:
-        problems.append(f"period ignored: {exc}")
-        start, end = FIRST_MONTH, LAST_MONTH
-    layers = DEFAULT_LAYERS
-    if "layers" in params:
-        asked = [x for x in params["layers"].split(",") if x]
-        known = tuple(x for x in TOGGLES if x in asked and x != CONTEXT)
-        problems.extend(f"unknown layer ignored: {x}" for x in asked if x not in TOGGLES)
-        if known or not asked:
-            layers = (*known, CONTEXT)
-        else:
-            problems.append("no known layer in the link: showing the default layers")
-    if params.get(CONTEXT) == "0":
-        layers = tuple(x for x in layers if x != CONTEXT)
-    types = None
-    if "types" in params:
-        types = tuple(x for x in params["types"].split(",") if x)
+    given = {str(k): str(v).strip() for k, v in params.items()}
+    given = {k: v for k, v in given.items() if v}
+    problems = [f"parameter {k}" for k in given if k not in QUERY_KEYS and k not in _STREAMLIT_KEYS]
+    start, end = _query_period(given, first, last, problems)
+    layers = _query_layers(given, problems)
+    types = _query_types(given.get("types"), type_labels, problems)
     basemap = Basemap.OFFLINE
-    if "basemap" in params:
+    if "basemap" in given:
         try:
-            basemap = Basemap(params["basemap"])
+            basemap = Basemap(given["basemap"])
         except ValueError:
-            problems.append(f"unknown basemap ignored: {params['basemap']}")
+            problems.append(f"basemap={given['basemap']}")
     return ViewState(start, end, layers, types, basemap, tuple(problems))
 
 
-def state_to_query(state: ViewState, *, all_types: Sequence[str]) -> dict[str, str]:
+def problems_message(problems: Sequence[str], *, shown: int = SHOWN_PROBLEMS) -> str:
+    """One short line saying what a link held that was ignored (the first few, then a count).
+
+    Parameters
+    ----------
+    problems
+        The ignored values (:attr:`ViewState.problems`).
+    shown
+        How many to list.
+    """
+    listed = ", ".join(_short(p) for p in problems[:shown])
+    more = len(problems) - shown
+    tail = f" and {more:,} more" if more > 0 else ""
+    return f"ignored {listed}{tail}."
+
+
+def state_to_query(
+    state: ViewState,
+    *,
+    all_types: Sequence[str],
+    first: str = FIRST_MONTH,
+    last: str = LAST_MONTH,
+) -> dict[str, str]:
     """Write a view as query parameters, leaving out what equals the default.
 
     Parameters
@@ -122,9 +152,11 @@ def state_to_query(state: ViewState, *, all_types: Sequence[str]) -> dict[str, s
         The view.
     all_types
         Every event type offered: a filter keeping all of them is not written.
+    first, last
+        The months the data covers: a period spanning them all is not written.
     """
     query: dict[str, str] = {}
-    if (state.start, state.end) != (FIRST_MONTH, LAST_MONTH):
+    if (state.start, state.end) != (first, last):
         query["start"], query["end"] = state.start, state.end
     data_layers = tuple(x for x in state.layers if x != CONTEXT)
     if set(state.layers) != set(DEFAULT_LAYERS):
@@ -138,24 +170,74 @@ def state_to_query(state: ViewState, *, all_types: Sequence[str]) -> dict[str, s
     return query
 
 
-def play_step(start: str, end: str) -> tuple[str, str] | None:
-    """Move a window of months one month later, keeping its length.
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _query_period(
+    given: Mapping[str, str], first: str, last: str, problems: list[str]
+) -> tuple[str, str]:
+    start, end = given.get("start", first), given.get("end", last)
+    try:
+        period = make_period(start, end, first=first, last=last)
+    except PeriodError:
+        problems.extend(f"{k}={given[k]}" for k in ("start", "end") if k in given)
+        return first, last
+    return period.start, period.end
+
+
+def _query_layers(given: Mapping[str, str], problems: list[str]) -> tuple[str, ...]:
+    layers = DEFAULT_LAYERS
+    if "layers" in given:
+        asked = [x.strip() for x in given["layers"].split(",") if x.strip()]
+        known = tuple(x for x in TOGGLES if x in asked and x != CONTEXT)
+        problems.extend(f"layer {x}" for x in asked if x not in TOGGLES)
+        if known or not asked:
+            layers = (*known, CONTEXT)
+    if CONTEXT in given:
+        if given[CONTEXT] == "0":
+            layers = tuple(x for x in layers if x != CONTEXT)
+        elif given[CONTEXT] != "1":
+            problems.append(f"{CONTEXT}={given[CONTEXT]}")
+    return layers
+
+
+def _query_types(
+    text: str | None, labels: Mapping[str, str] | None, problems: list[str]
+) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    asked = [x.strip() for x in text.split(",") if x.strip()]
+    if labels is None:
+        return tuple(asked)
+    lookup = {k.casefold(): k for k in labels} | {v.casefold(): k for k, v in labels.items()}
+    known = [lookup[x.casefold()] for x in asked if x.casefold() in lookup]
+    problems.extend(f"type {x}" for x in asked if x.casefold() not in lookup)
+    return tuple(dict.fromkeys(known)) if known else None
+
+
+def play_step(
+    start: str, end: str, *, first: str = FIRST_MONTH, last: str = LAST_MONTH
+) -> tuple[str, str] | None:
+    """Move a window of months one month later, keeping its length (within first..last).
 
     Returns
     -------
     tuple or None
         The next ``(start, end)``, or ``None`` when the window already ends at the last month.
     """
-    months = month_range(FIRST_MONTH, LAST_MONTH)
+    months = month_range(first, last)
     i, j = months.index(start), months.index(end)
     if j + 1 >= len(months):
         return None
     return months[i + 1], months[j + 1]
 
 
-def play_start(start: str, end: str, *, window: int = 3) -> tuple[str, str]:
+def play_start(
+    start: str, end: str, *, window: int = 3, first: str = FIRST_MONTH, last: str = LAST_MONTH
+) -> tuple[str, str]:
     """The first window of a play: from the chosen start, at most ``window`` months long."""
-    months = month_range(FIRST_MONTH, LAST_MONTH)
+    months = month_range(first, last)
     i = months.index(start)
     j = min(months.index(end), i + window - 1)
     if j + 1 >= len(months):

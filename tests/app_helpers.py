@@ -33,3 +33,13 @@ def map_features(at: AppTest) -> dict[str, list[dict]]:
 def metrics(at: AppTest) -> dict[str, str]:
     """Headline metrics by label."""
     return {m.label: m.value for m in at.metric}
+
+
+def shown(text: str) -> str:
+    """Text as a reader sees it once Markdown has removed its backslash escapes."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")  # the word joiner is invisible
+
+
+def warnings(at: AppTest) -> list[str]:
+    """The warnings on the page, as shown."""
+    return [shown(w.value) for w in at.warning]

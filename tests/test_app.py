@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from app_helpers import map_args, map_features, metrics
+from app_helpers import map_args, map_features, metrics, shown, warnings
 from streamlit.testing.v1 import AppTest
 
 from layers.incidents import event_label
@@ -114,15 +116,13 @@ def test_a_link_with_no_known_layer_falls_back_to_the_defaults() -> None:
     at = run_app(layers="foo")
     assert not at.exception
     assert at.toggle(key="layer_regions").value is True
-    assert any("no known layer" in w.value for w in at.warning)
+    assert warnings(at) == ["Shared link: ignored layer foo."]
 
 
 def test_bad_query_parameters_are_reported_not_fatal() -> None:
     at = run_app(start="2013-13", layers="towns,volcanoes")
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
-    assert "malformed month" in warnings
-    assert "volcanoes" in warnings
+    assert warnings(at) == ["Shared link: ignored start=2013-13, layer volcanoes."]
     assert at.session_state["period"] == ("2012-01", "2014-12")
 
 
@@ -159,3 +159,81 @@ def test_sources_and_coverage_are_credited(at: AppTest) -> None:
     for credit in ("Natural Earth", "GeoNames", "© OpenStreetMap contributors", "UNHCR"):
         assert credit in text
     assert "thinner in 2014" in text
+
+
+# --- hostile links ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "ignored"),
+    [
+        ({"start": "2013-\u0660\u0661", "end": "2013-04"}, "start=2013-\u0660\u0661"),
+        ({"start": "2013-01", "end": "2013-\uff11\uff12"}, "end=2013-\uff11\uff12"),
+        ({"types": "dragons"}, "type dragons"),
+    ],
+)
+def test_non_ascii_digits_and_unknown_types_are_ignored_with_one_warning(
+    query: dict[str, str], ignored: str
+) -> None:
+    at = run_app(**query)
+    assert not at.exception
+    assert len(at.warning) == 1
+    assert ignored in warnings(at)[0]
+    assert at.session_state["period"] == ("2012-01", "2014-12")
+    assert metrics(at)["Incidents"] == "359"
+
+
+def test_a_link_with_thousands_of_bad_values_gives_one_short_warning() -> None:
+    at = run_app(layers=",".join(f"x{i}" for i in range(5000)), types="Battle")
+    assert not at.exception
+    assert len(at.warning) == 1
+    assert warnings(at)[0].endswith("and 4,995 more.")
+    assert len(at.warning[0].value) < 300
+    assert at.multiselect(key="event_types").value == ["battle"]  # the label as shown
+
+
+def test_empty_and_padded_values_are_as_if_absent_or_trimmed() -> None:
+    at = run_app(start="", end=" 2013-04 ", layers="")
+    assert not at.exception
+    assert not at.warning
+    assert at.session_state["period"] == ("2012-01", "2013-04")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[Session expired, log in again](https://evil.example)",
+        "![x](http://evil.example/pixel.png)",
+        "<img src=x onerror=alert(1)>",
+        ":red[**urgent**] https://evil.example www.evil.example",
+    ],
+)
+def test_echoed_link_values_are_literal_text(value: str) -> None:
+    at = run_app(chapter=value)
+    assert not at.exception
+    (warning,) = at.warning
+    assert shown(warning.value).startswith(f"Shared link: ignored chapter={value[:30]}")
+    # Every Markdown, HTML and directive character is escaped: nothing can form a link,
+    # an image, a tag, a colour or a bare URL.
+    assert not re.search(r"(?<!\\)[\[\]()!<>:*]", warning.value)
+
+
+# --- the phase box ----------------------------------------------------------------------------
+
+PHASE = "French-led intervention (Jan–Apr 2013)"
+
+
+def test_clearing_the_phase_box_is_harmless_and_the_phase_can_be_picked_again() -> None:
+    at = run_app()
+    at.selectbox(key="phase").set_value(PHASE).run()
+    assert at.selectbox(key="phase").value == PHASE
+    at.selectbox(key="phase").set_value(None).run()  # its clear button, or Escape
+    assert not at.exception
+    assert at.session_state["period"] == ("2013-01", "2013-04")
+    at.selectbox(key="phase").set_value(PHASE).run()
+    at.select_slider[0].set_value(("2013-02", "2013-06")).run()
+    assert at.selectbox(key="phase").value is None  # the period is no longer that phase
+    at.selectbox(key="phase").set_value(PHASE).run()
+    assert not at.exception
+    assert at.session_state["period"] == ("2013-01", "2013-04")
+    assert at.selectbox(key="phase").value == PHASE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import map_args, map_features
+from app_helpers import map_args, map_features, warnings
 from streamlit.testing.v1 import AppTest
 
 from mali_geo import story
@@ -81,13 +81,34 @@ def test_leaving_the_story_keeps_the_chapter_view() -> None:
 def test_an_unknown_chapter_is_reported() -> None:
     at = open_chapter("myth-9")
     assert not at.exception
-    assert any("myth-9" in w.value for w in at.warning)
+    assert warnings(at) == ["Shared link: ignored chapter=myth-9."]
     assert at.session_state["mode"] == "Explore"
 
 
-def test_changing_a_control_leaves_the_story_with_its_view() -> None:
+def test_changing_the_period_leaves_the_story_with_its_view() -> None:
+    at = open_chapter("mali-2014")
+    at.select_slider[0].set_value(("2013-02", "2013-11")).run()
+    assert at.session_state["mode"] == "Explore"
+    assert at.session_state["period"] == ("2013-02", "2013-11")
+    assert "chapter" not in at.query_params
+
+
+def test_a_layer_switched_inside_a_story_keeps_the_story() -> None:
     at = open_chapter("mali-2014")
     at.toggle(key="layer_regions").set_value(True).run()
-    assert at.session_state["mode"] == "Explore"
-    assert at.session_state["period"] == ("2013-02", "2013-12")
-    assert "chapter" not in at.query_params
+    assert at.session_state["mode"] == "Story"
+    assert at.query_params["chapter"] == "mali-2014"
+    assert "Regions" in map_features(at)
+
+
+def test_entering_the_story_and_back_returns_to_the_users_view() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(start="2013-05", end="2013-08", layers="incidents")
+    at.run()
+    at.segmented_control(key="mode").set_value("Story").run()
+    assert at.session_state["chapter"] is not None
+    assert at.session_state["period"] != ("2013-05", "2013-08")
+    at.segmented_control(key="mode").set_value("Explore").run()
+    assert not at.exception
+    assert at.session_state["period"] == ("2013-05", "2013-08")
+    assert set(map_features(at)) == {"Incidents"}

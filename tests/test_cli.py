@@ -117,6 +117,41 @@ def test_module_info_prints_the_period_and_counts() -> None:
     assert any(line.startswith("displacement figures: 771") for line in lines)
 
 
+WIDE_CSV = (
+    "id,date,lat,lon,place,event_type,fatalities,source\n"
+    "W-1,1997-01-15,16.27,-0.04,Gao,battle,2,https://example.org/w1\n"
+    "W-2,2026-10-03,18.44,1.41,Kidal,other,,https://example.org/w2\n"
+)
+
+
+def test_export_of_imported_incidents_spans_their_months(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(WIDE_CSV, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["export", "--incidents", wide, "--start", "1997-01", "--end", "2026-10", "--out", out]
+    code, _, stderr = _main([*argv, "--layers", "incidents"], capsys)
+    assert code == 0, stderr
+    features = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))["features"]
+    assert sorted(f["properties"]["incident_id"] for f in features) == ["W-1", "W-2"]
+    code, _, _ = _main(["export", "--incidents", wide, "--out", tmp_path / "all"], capsys)
+    assert code == 0  # the default period is the data's whole span
+    whole = json.loads((tmp_path / "all" / "incidents.geojson").read_text(encoding="utf-8"))
+    assert len(whole["features"]) == 2
+
+
+def test_info_with_imported_incidents_prints_their_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(WIDE_CSV, encoding="utf-8")
+    code, stdout, _ = _main(["info", "--incidents", wide], capsys)
+    assert code == 0
+    assert "period: 1997-01 to 2026-10 (months, inclusive)" in stdout.splitlines()
+    assert "incidents: 2 in the file, 2 with a coordinate, 1997-01-15 to 2026-10-03" in stdout
+
+
 # --- errors: exit code 2 and one line on stderr ---------------------------------------------------
 
 ERROR_CASES = {

@@ -15,7 +15,16 @@ from mali_geo.errors import PeriodError
 from mali_geo.export import dumps, feature_collection
 from mali_geo.incidents import incidents_in_period, monthly_counts
 from mali_geo.load import load_incidents
-from mali_geo.period import Period, full_period, make_period, month_range, overlaps, parse_month
+from mali_geo.period import (
+    Period,
+    data_range,
+    full_period,
+    incidents_span,
+    make_period,
+    month_range,
+    overlaps,
+    parse_month,
+)
 from mali_geo.schema import INCIDENT_COLUMNS, incidents_gdf
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -211,3 +220,22 @@ def test_one_month_period_covers_that_whole_month() -> None:
     assert period.start_date == pd.Timestamp("2013-02-01")
     assert period.end_date == pd.Timestamp("2013-02-28")
     assert period.label == "2013-02_2013-02"
+
+
+@pytest.mark.parametrize(
+    "text", ["2013-\u0660\u0661", "\uff12\uff10\uff11\uff13-01", "2013-1\u0662"]
+)
+def test_months_take_ascii_digits_only(text: str) -> None:
+    with pytest.raises(PeriodError):
+        parse_month(text)
+
+
+def test_the_timeline_covers_the_shipped_months_widened_by_imported_dates() -> None:
+    starts = pd.Series(pd.to_datetime(["2013-03-05", "1997-01-15", None]))
+    ends = pd.Series(pd.to_datetime([None, "1997-02-01", None]))
+    ends.iloc[0] = pd.Timestamp("2026-10-03")
+    assert incidents_span(starts, ends) == ("1997-01", "2026-10")
+    assert data_range(("1997-01", "2026-10")) == ("1997-01", "2026-10")
+    assert data_range(("2013-03", "2013-05")) == ("2012-01", "2014-12")
+    assert data_range(None) == ("2012-01", "2014-12")
+    assert incidents_span(pd.Series([pd.NaT]), pd.Series([pd.NaT])) is None

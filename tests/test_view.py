@@ -9,6 +9,7 @@ from mali_geo.view import DEFAULT_LAYERS, PHASES, TOGGLES, ViewState
 from ui.state import BASEMAPS, Mode, PageState
 
 TYPES = ("air_strike", "battle", "suicide_attack")
+LABELS = {"air_strike": "Air strike", "battle": "Battle", "suicide_attack": "Suicide attack"}
 
 
 def test_an_empty_query_is_the_default_view() -> None:
@@ -42,11 +43,15 @@ def test_a_view_survives_its_url(query: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("query", "problem"),
     [
-        ({"start": "2015-01", "end": "2015-02"}, "period ignored"),
-        ({"start": "2013-05", "end": "2013-01"}, "period ignored"),
-        ({"layers": "towns,dragons"}, "unknown layer ignored: dragons"),
-        ({"layers": "dragons"}, "no known layer in the link"),
-        ({"basemap": "satellite"}, "unknown basemap ignored: satellite"),
+        ({"start": "2015-01", "end": "2015-02"}, "start=2015-01"),
+        ({"start": "2013-05", "end": "2013-01"}, "end=2013-01"),
+        ({"start": "2013-\u0660\u0661"}, "start=2013-\u0660\u0661"),
+        ({"end": "2013-\uff11\uff12"}, "end=2013-\uff11\uff12"),
+        ({"layers": "towns,dragons"}, "layer dragons"),
+        ({"layers": "dragons"}, "layer dragons"),
+        ({"basemap": "satellite"}, "basemap=satellite"),
+        ({"context": "maybe"}, "context=maybe"),
+        ({"zoom": "3"}, "parameter zoom"),
     ],
 )
 def test_bad_values_are_ignored_and_reported(query: dict[str, str], problem: str) -> None:
@@ -92,7 +97,7 @@ def test_phases_are_valid_periods() -> None:
 
 def started(query: dict[str, str]) -> PageState:
     state = PageState({})
-    assert state.open_from_url(query, list(TYPES))
+    assert state.open_from_url(query, LABELS)
     return state
 
 
@@ -102,7 +107,7 @@ def test_the_page_starts_from_the_url_once() -> None:
     assert state.shown_layers() == ("towns", "context")
     assert state.event_types == ["battle"]
     assert state.mode is Mode.EXPLORE
-    assert not state.open_from_url({}, list(TYPES))  # a second run keeps the session's view
+    assert not state.open_from_url({}, LABELS)  # a second run keeps the session's view
     assert state.period == ("2013-01", "2013-04")
 
 
@@ -150,3 +155,107 @@ def test_play_moves_the_window_when_a_step_is_due() -> None:
     state.take_step()  # no month left: play stops where it is
     assert not state.playing
     assert state.period == ("2014-10", "2014-12")
+
+
+# --- hostile and sloppy links --------------------------------------------------------------
+
+
+def test_values_are_trimmed_and_empty_ones_count_as_absent() -> None:
+    state = view.state_from_query({"start": " 2013-01 ", "end": "2013-04\n", "types": ""})
+    assert (state.start, state.end) == ("2013-01", "2013-04")
+    assert state.event_types is None
+    assert state.problems == ()
+    assert view.state_from_query({"start": "", "end": "", "layers": " "}) == ViewState()
+
+
+def test_thousands_of_bad_values_make_one_short_message() -> None:
+    layers = ",".join(f"dragon{i}" for i in range(5000))
+    state = view.state_from_query({"layers": layers, "start": "2013-\u0660\u0661"})
+    message = view.problems_message(state.problems)
+    assert message.startswith("ignored start=2013-\u0660\u0661, layer dragon0,")
+    assert message.endswith("and 4,996 more.")
+    assert len(message) < 200
+
+
+def test_types_accept_labels_and_ids_ignoring_case_and_report_the_rest() -> None:
+    state = view.state_from_query({"types": "BATTLE, air strike,dragons"}, type_labels=LABELS)
+    assert state.event_types == ("battle", "air_strike")
+    assert state.problems == ("type dragons",)
+    only_unknown = view.state_from_query({"types": "dragons"}, type_labels=LABELS)
+    assert only_unknown.event_types is None  # nothing known: every type, and a warning
+
+
+def test_the_url_period_may_span_the_imported_data() -> None:
+    state = view.state_from_query(
+        {"start": "1997-01", "end": "2026-10"}, first="1997-01", last="2026-10"
+    )
+    assert (state.start, state.end) == ("1997-01", "2026-10")
+    assert view.state_to_query(state, all_types=TYPES, first="1997-01", last="2026-10") == {}
+    shipped = view.state_from_query({"start": "1997-01", "end": "2026-10"})
+    assert (shipped.start, shipped.end) == ("2012-01", "2014-12")
+    assert shipped.problems == ("start=1997-01", "end=2026-10")
+
+
+# --- the phase box, story mode and the data the page follows ---------------------------------
+
+PHASE = "French-led intervention (Jan–Apr 2013)"
+
+
+def test_clearing_the_phase_box_changes_nothing() -> None:
+    state = started({})
+    state.store["phase"] = PHASE
+    state.apply_phase()
+    assert state.period == ("2013-01", "2013-04")
+    state.sync_phase()
+    assert state.store["phase"] == PHASE  # shown while the period is that phase
+    state.store["phase"] = None  # the box's clear button, or Escape
+    state.apply_phase()
+    assert state.period == ("2013-01", "2013-04")
+
+
+def test_the_phase_box_clears_when_the_period_moves_so_it_can_be_picked_again() -> None:
+    state = started({})
+    state.store["phase"] = PHASE
+    state.apply_phase()
+    state.choose_period(("2013-02", "2013-04"))
+    state.sync_phase()
+    assert state.store["phase"] is None
+    state.store["phase"] = PHASE
+    state.apply_phase()
+    assert state.period == ("2013-01", "2013-04")
+
+
+class Myth1:
+    id, start, end, layers = "myth-1", "2012-04", "2013-01", ("regions", "bases")
+
+
+def test_leaving_the_story_with_the_mode_control_returns_to_the_users_view() -> None:
+    state = started(
+        {"start": "2013-05", "end": "2013-08", "layers": "incidents", "types": "battle"}
+    )
+    state.store["mode"] = Mode.STORY.value
+    assert state.entering_story()
+    state.open_chapter(Myth1())
+    assert state.period == ("2012-04", "2013-01")
+    state.store[state.layer_key("towns")] = True  # a layer switched inside the story
+    assert state.in_story
+    state.store["mode"] = Mode.EXPLORE.value
+    assert not state.entering_story()
+    assert state.period == ("2013-05", "2013-08")
+    assert state.shown_layers() == ("incidents", "context")
+    assert state.event_types == ["battle"]
+
+
+def test_a_new_dataset_shows_its_whole_span_with_every_type() -> None:
+    state = started({"types": "battle"})
+    state.follow_data("shipped", ("2012-01", "2014-12"), TYPES, ("2012-01", "2014-12"))
+    assert state.event_types == ["battle"]  # the same data: the user's filter stays
+    state.follow_data("add:1", ("1997-01", "2026-10"), [*TYPES, "other"], ("1997-01", "2026-10"))
+    assert state.months == ("1997-01", "2026-10")
+    assert state.period == ("1997-01", "2026-10")
+    assert state.event_types == [*TYPES, "other"]
+    assert state.query([*TYPES, "other"]) == {}
+    state.store["playing"] = True
+    state.toggle_play(now=1.0)
+    state.toggle_play(now=2.0)
+    assert state.period == ("1997-01", "1997-03")  # play runs over the data's months

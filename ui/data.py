@@ -23,8 +23,8 @@ from mali_geo.catalogue import View, build_layers
 from mali_geo.context import simplified
 from mali_geo.dataset import Dataset, ImportMode, load_dataset, with_incidents
 from mali_geo.errors import ImportFileError
-from mali_geo.importer import ImportResult, import_bytes
-from mali_geo.period import Period
+from mali_geo.importer import ImportResult, import_bytes, import_file
+from mali_geo.period import Period, data_range, incidents_span
 
 #: A deployment can start on its own incidents file: ``MALI_GEO_INCIDENTS=FILE``.
 ENV_INCIDENTS = "MALI_GEO_INCIDENTS"
@@ -33,13 +33,30 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ImportSource:
-    """A file to import: how to read it, and what identifies it without reading it."""
+    """A file to import, and what identifies it without reading it.
 
-    read: Callable[[], bytes]
-    #: An upload's id, or a path with its size and modification time.
+    An upload is read from memory (``read``); the launch variable's file from disk
+    (``path``), through the importer's own file reading, which refuses FIFOs and devices.
+    """
+
+    #: An upload's id, or a file's name with its size and modification time.
     source: str
     name: str
     mode: ImportMode
+    read: Callable[[], bytes] | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Active:
+    """The data the page shows, how it was imported, and what went wrong."""
+
+    dataset: Dataset
+    result: ImportResult | None = None
+    #: The import behind it (None: the shipped data), kept to fall back on.
+    source: ImportSource | None = None
+    #: A one-line message when the asked import failed (the previous data are kept).
+    error: str | None = None
 
 
 def _dataset_key(ds: Dataset) -> str:
@@ -58,25 +75,49 @@ def shipped() -> Dataset:
 
 # cache_resource, not cache_data: cache_data would pickle and copy 100,000 imported rows on
 # every rerun. The cached objects are shared between sessions and never mutated.
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={ImportSource: _source_key})
+def import_or_error(src: ImportSource) -> tuple[Dataset, ImportResult] | str:
+    """:func:`imported`, or its one-line error: a refused file is not read again on reruns."""
+    try:
+        return imported(src)
+    except ImportFileError as exc:
+        return str(exc)
+
+
 @st.cache_resource(show_spinner="Importing…", max_entries=8, hash_funcs={ImportSource: _source_key})
 def imported(src: ImportSource) -> tuple[Dataset, ImportResult]:
     """Import a user's file and combine it with the shipped data.
 
     Cached per source, so a rerun neither reads nor hashes the file (20 MB at 100,000
     incidents: ~40 ms).
+
+    Raises
+    ------
+    ImportFileError
+        The importer refused the file (a one-line message naming the file's base name).
     """
-    data = src.read()
-    digest = hashlib.sha1(data).hexdigest()  # noqa: S324 - a cache key, not security
-    result = import_bytes(data, source_name=src.name)
+    result = run_import(src)
     verb = (
         "added to the shipped ones"
         if src.mode is ImportMode.ADD
         else "in place of the shipped ones"
     )
     label = f"{len(result.incidents):,} imported from {src.name}, {verb}"
+    digest = hashlib.sha1(src.source.encode(), usedforsecurity=False).hexdigest()
     key = f"{src.mode.value}:{digest}"  # the same file added or replacing: other incidents
     ds = with_incidents(shipped(), result.incidents, mode=src.mode, label=label, key=key)
     return settled((ds, result))
+
+
+def run_import(src: ImportSource) -> ImportResult:
+    """THE IMPORT CALL SITE: the one place the app parses a user's file.
+
+    It runs in the server's process; an import worker process can take its place here.
+    """
+    if src.path is not None:
+        return import_file(src.path)
+    assert src.read is not None  # noqa: S101 - an ImportSource has one or the other
+    return import_bytes(src.read(), source_name=src.name)
 
 
 def settled(value: T) -> T:
@@ -103,10 +144,13 @@ def context_data() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame
     return simplified(ds.countries), simplified(ds.niger), simplified(ds.lakes)
 
 
-def active_dataset(
-    upload: UploadedFile | None, mode: ImportMode
-) -> tuple[Dataset, ImportResult | None]:
+def active_data(
+    upload: UploadedFile | None, mode: ImportMode, previous: ImportSource | None
+) -> Active:
     """The shipped data, or with the imported incidents (an upload, or the launch variable).
+
+    A failed import keeps the data shown before (``previous``) and says why in one line
+    that names the file by its base name only.
 
     Parameters
     ----------
@@ -114,22 +158,64 @@ def active_dataset(
         The uploaded file, or None.
     mode
         What uploaded incidents do to the shipped ones.
+    previous
+        The import shown before, if any.
     """
+    done: tuple[Dataset, ImportResult] | str
     try:
-        if upload is not None:
-            src = ImportSource(upload.getvalue, f"upload {upload.file_id}", upload.name, mode)
-            return imported(src)
-        if os.environ.get(ENV_INCIDENTS):
-            path = Path(os.environ[ENV_INCIDENTS])
-            stat = path.stat()
-            source = f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
-            return imported(ImportSource(path.read_bytes, source, path.name, ImportMode.REPLACE))
-        return shipped(), None
-    except (ImportFileError, OSError) as exc:
-        st.error(f"Import failed, the map keeps the data it had: {exc}")
-        return shipped(), None
+        src = import_source(upload, mode)
+    except ImportFileError as exc:
+        done = str(exc)
+    else:
+        if src is None:
+            return Active(shipped())
+        done = import_or_error(src)
+        if not isinstance(done, str):
+            return Active(*done, src)
+    error = f"Import failed, the map keeps the data it had: {done}"
+    kept = None if previous is None else import_or_error(previous)
+    if kept is None or isinstance(kept, str):
+        return Active(shipped(), error=error)
+    return Active(*kept, previous, error)
+
+
+def import_source(upload: UploadedFile | None, mode: ImportMode) -> ImportSource | None:
+    """The file to import: the upload, else ``MALI_GEO_INCIDENTS``'s file, else none.
+
+    Raises
+    ------
+    ImportFileError
+        The launch variable's file cannot be found (the message names its base name only).
+    """
+    if upload is not None:
+        return ImportSource(f"upload {upload.file_id}", upload.name, mode, read=upload.getvalue)
+    if not os.environ.get(ENV_INCIDENTS):
+        return None
+    path = Path(os.environ[ENV_INCIDENTS])
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        msg = f"{path.name}: cannot read the file ({exc.strerror or type(exc).__name__})"
+        raise ImportFileError(msg) from None
+    source = f"{path.name} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+    return ImportSource(source, path.name, ImportMode.REPLACE, path=path)
 
 
 def event_types(ds: Dataset) -> list[str]:
     """Event types present in the incidents, sorted."""
-    return sorted(ds.incidents["event_type"].dropna().unique())
+    return sorted(str(t) for t in ds.incidents["event_type"].dropna().unique())
+
+
+def months_of(ds: Dataset) -> tuple[str, str]:
+    """The first and last month the timeline offers for a dataset (see :func:`data_range`)."""
+    return data_range(_span(ds.incidents))
+
+
+def import_span(active: Active) -> tuple[str, str]:
+    """The period to show after an import: the imported incidents' whole span."""
+    inc = active.dataset.incidents if active.result is None else active.result.incidents
+    return _span(inc) or months_of(active.dataset)
+
+
+def _span(incidents: gpd.GeoDataFrame) -> tuple[str, str] | None:
+    return incidents_span(incidents["date_start"], incidents["date_end"])

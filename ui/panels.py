@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from functools import partial
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from layers import charts, legend
@@ -16,8 +17,20 @@ from mali_geo.export import combined_collection, dumps, feature_collection, inci
 from mali_geo.importer import ImportResult
 from mali_geo.incidents import incidents_in_period, monthly_counts
 from mali_geo.key_events import key_events_in_period
-from mali_geo.summary import COVERAGE_NOTE, headline, key_events_table, months_older
+from mali_geo.spreadsheet import spreadsheet_safe_csv
+from mali_geo.summary import (
+    COVERAGE_NOTE,
+    after_shipped,
+    headline,
+    incidents_source_note,
+    key_events_table,
+    months_older,
+)
 from mali_geo.view import ViewState
+from ui.text import literal
+
+#: How many kinds of rejection reasons the report lists.
+SHOWN_REASONS = 12
 
 
 def headline_row(ds: Dataset, state: ViewState) -> None:
@@ -45,7 +58,9 @@ def headline_row(ds: Dataset, state: ViewState) -> None:
         (cols[3], "IDPs in Mali", h.idps, IDPS_HELP),
     ):
         caption = legend.as_of_note(fig)
-        if fig and (age := months_older(fig["as_of"], state.period)) >= 3:
+        if after_shipped(state.period):
+            caption += " · :orange[no data after Dec 2014]"
+        elif fig and (age := months_older(fig["as_of"], state.period)) >= 3:
             caption += f" · :orange[{age} months before the period ends]"
         col.metric(label, f"{fig['people']:,}" if fig else "no figure", help=note)
         col.caption(caption)
@@ -63,18 +78,43 @@ IDPS_HELP = (
 
 
 def import_report(result: ImportResult) -> None:
-    """What the import read, accepted and rejected, with the rejected rows downloadable."""
-    with st.expander(f"Import report: {result.source_name}: {result.summary()}", expanded=True):
-        st.write(f"Format detected: **{result.format}**. Accepted + rejected = read.")
-        if not result.rejected.empty:
-            st.dataframe(result.rejected, hide_index=True, width="stretch")
-            st.download_button(
-                "Rejected rows as CSV",
-                result.rejected.to_csv(index=False),
-                file_name="rejected.csv",
-                mime="text/csv",
-                on_click="ignore",
-            )
+    """What the import read, accepted and rejected; reasons counted, rows downloadable."""
+    title = f"Import report: {literal(result.source_name)}: {result.summary()}"
+    with st.expander(title, expanded=True):
+        cols = st.columns(4)
+        cols[0].metric("Format", str(result.format))
+        cols[1].metric("Rows read", f"{result.read:,}")
+        cols[2].metric("Accepted", f"{len(result.incidents):,}")
+        cols[3].metric("Rejected", f"{len(result.rejected):,}")
+        if result.rejected.empty:
+            return
+        st.write("Why rows were rejected:")
+        st.dataframe(reason_counts(result.rejected), hide_index=True, width="stretch")
+        st.dataframe(result.rejected, hide_index=True, width="stretch")
+        st.download_button(
+            "Rejected rows as CSV",
+            lambda: spreadsheet_safe_csv(result.rejected),
+            file_name="rejected.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+
+
+def reason_counts(rejected: pd.DataFrame, *, shown: int = SHOWN_REASONS) -> pd.DataFrame:
+    """Rejection reasons grouped by their kind (the text before the first colon), counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``reason`` and ``rows``, most frequent first; kinds past ``shown`` are
+        counted together as "other reasons".
+    """
+    kinds = rejected["reason"].astype(str).str.split(":", n=1).str[0].str.strip()
+    counts = kinds.value_counts().rename_axis("reason").reset_index(name="rows")
+    if len(counts) > shown:
+        rest = pd.DataFrame({"reason": ["other reasons"], "rows": [counts["rows"][shown:].sum()]})
+        counts = pd.concat([counts.head(shown), rest], ignore_index=True)
+    return counts
 
 
 def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewState) -> None:
@@ -124,7 +164,13 @@ def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewSt
 
 
 def below_map(
-    ds: Dataset, layers: Mapping[str, gpd.GeoDataFrame], state: ViewState, months: list[str]
+    ds: Dataset,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    state: ViewState,
+    months: list[str],
+    result: ImportResult | None,
+    *,
+    shipped_shown: bool,
 ) -> None:
     """Charts, key events, downloads and sources, in tabs."""
     tabs = st.tabs(["Charts", "Key events", "Download", "Sources and coverage"])
@@ -151,8 +197,20 @@ def below_map(
     with tabs[2]:
         downloads(layers, ds, state)
     with tabs[3]:
+        formats = {} if result is None else {str(result.format): len(result.incidents)}
+        label = literal(ds.incidents_label)
+        st.markdown(incidents_source_note(label, formats, shipped_shown=shipped_shown))
         st.markdown(legend.SOURCES_MD)
-        st.info(COVERAGE_NOTE)
+        if shipped_shown:
+            st.info(COVERAGE_NOTE)
+        else:
+            st.info(IMPORTED_NOTE)
+
+
+IMPORTED_NOTE = (
+    "The incidents shown are an imported file's: their coverage and bias are its provider's. "
+    "Bases, displacement and key events are the shipped ones, compiled for 2012–2014 only."
+)
 
 
 def _layer_file(layer: gpd.GeoDataFrame) -> str:

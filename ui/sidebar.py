@@ -28,7 +28,7 @@ def sidebar(
     state
         The page's state, which the controls are bound to.
     months
-        The months the period slider offers.
+        The months the period slider offers (every month of the active data).
     all_types
         The event types offered.
     on_mode, on_play
@@ -47,6 +47,7 @@ def sidebar(
         on_change=state.leave_story,
     )
     state.choose_period((start, end))
+    state.sync_phase()
     side.selectbox(
         "Jump to a phase of the crisis",
         PHASES,
@@ -62,8 +63,8 @@ def sidebar(
         help="Steps a 3-month window one month at a time.",
     )
     side.subheader("Layers")
-    for name, label in TOGGLES.items():
-        side.toggle(label, key=state.layer_key(name), on_change=state.leave_story)
+    for name, label in TOGGLES.items():  # a layer switched inside a story keeps the story
+        side.toggle(label, key=state.layer_key(name))
     with side.expander(f"Event types ({len(state.event_types)} of {len(all_types)})"):
         st.multiselect(
             "Event types",

@@ -29,6 +29,8 @@ from mali_geo.view import (
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+    from ui.data import ImportSource
+
 BASEMAPS: tuple[str, ...] = tuple(b.value for b in Basemap)
 
 
@@ -90,9 +92,15 @@ class PageState:
         return None if chapter is None else str(chapter)
 
     @property
+    def months(self) -> tuple[str, str]:
+        """The first and last month the timeline offers (the active data's range)."""
+        first, last = self.store.get("months", (FIRST_MONTH, LAST_MONTH))
+        return str(first), str(last)
+
+    @property
     def period(self) -> tuple[str, str]:
         """The first and last month shown."""
-        start, end = self.store.get("period", (FIRST_MONTH, LAST_MONTH))
+        start, end = self.store.get("period", self.months)
         return str(start), str(end)
 
     def choose_period(self, period: tuple[str, str]) -> None:
@@ -131,6 +139,12 @@ class PageState:
         return upload
 
     @property
+    def last_import(self) -> ImportSource | None:
+        """The import shown last, kept to fall back on when the next one fails."""
+        src: ImportSource | None = self.store.get("last_import")
+        return src
+
+    @property
     def url_problems(self) -> list[str]:
         """What the shared link held that was ignored."""
         return list(self.store.get("url_problems", []))
@@ -155,12 +169,20 @@ class PageState:
         """The URL query of the page: the open chapter in story mode, else the view."""
         if self.in_story:
             return {"chapter": str(self.chapter)}
-        return state_to_query(self.view(all_types), all_types=all_types)
+        first, last = self.months
+        return state_to_query(self.view(all_types), all_types=all_types, first=first, last=last)
 
     # --- changes ------------------------------------------------------------------------
 
-    def open_from_url(self, params: Mapping[str, str], all_types: Sequence[str]) -> bool:
+    def open_from_url(self, params: Mapping[str, str], type_labels: Mapping[str, str]) -> bool:
         """On a session's first run, take the view from the URL.
+
+        Parameters
+        ----------
+        params
+            The query parameters.
+        type_labels
+            The event types offered, id -> label (the URL may name either).
 
         Returns
         -------
@@ -169,14 +191,48 @@ class PageState:
         """
         if "initialised" in self.store:
             return False
-        state = state_from_query(params)
+        first, last = self.months
+        state = state_from_query(params, first=first, last=last, type_labels=type_labels)
         self.store.update(initialised=True, playing=False, url_problems=list(state.problems))
         self.set_period((state.start, state.end))
         self.store.update(basemap=state.basemap.value, mode=Mode.EXPLORE.value)
         self._show_layers(state.layers)
+        all_types = list(type_labels)
         chosen = all_types if state.event_types is None else state.event_types
         self.store["event_types"] = [t for t in all_types if t in chosen]
         return True
+
+    def follow_data(
+        self, key: str, months: tuple[str, str], all_types: Sequence[str], span: tuple[str, str]
+    ) -> None:
+        """Keep the timeline and filters on the active data.
+
+        Called on every run before the controls are drawn. The timeline offers ``months``.
+        When the data changed (an import, a replacement), the period becomes ``span`` (what
+        was imported) and every event type present is chosen, so nothing accepted is hidden.
+
+        Parameters
+        ----------
+        key
+            Identifies the active data (:attr:`Dataset.incidents_key`).
+        months
+            The first and last month of the active data's timeline.
+        all_types
+            The event types present.
+        span
+            The period to show after a change of data.
+        """
+        self.store["months"] = tuple(months)
+        if self.store.get("data_key", key) != key:
+            self.store.update(playing=False, mode=Mode.EXPLORE.value, event_types=list(all_types))
+            self.store.pop("saved_view", None)
+            self.set_period(span)
+        self.store["data_key"] = key
+
+    def remember_import(self, source: ImportSource | None, error: str | None) -> None:
+        """Keep the import shown (a failed import keeps the one before)."""
+        if error is None:
+            self.store["last_import"] = source
 
     def report(self, problem: str) -> None:
         """Add a problem with the shared link."""
@@ -194,15 +250,28 @@ class PageState:
         self._show_layers(chapter.layers)
 
     def apply_phase(self) -> None:
-        """Set the period to the phase chosen in the presets."""
-        self.set_period(PHASES[self.store["phase"]])
+        """Set the period to the phase chosen in the presets (a cleared box changes nothing)."""
+        phase = self.store.get("phase")
+        if phase not in PHASES:
+            return
+        self.leave_story()
+        self.set_period(PHASES[phase])
         self.store["playing"] = False
+
+    def sync_phase(self) -> None:
+        """Clear the phase box once the period is no longer that phase (before it is drawn).
+
+        So the box names a phase only while it is shown, and picking it again works.
+        """
+        if PHASES.get(self.store.get("phase") or "") != self.period:
+            self.store["phase"] = None
 
     def toggle_play(self, now: float) -> None:
         """Start or stop stepping a window through the months."""
         self.store["playing"] = not self.playing
         if self.playing:
-            self.set_period(play_start(*self.period))
+            first, last = self.months
+            self.set_period(play_start(*self.period, first=first, last=last))
             self.store["last_step"] = now
 
     def step_due(self, now: float, interval: float) -> bool:
@@ -214,7 +283,8 @@ class PageState:
         if now - float(self.store.get("last_step", 0.0)) < interval * 0.9:
             return False
         self.store["last_step"] = now
-        self.store["next_period"] = play_step(*self.period)
+        first, last = self.months
+        self.store["next_period"] = play_step(*self.period, first=first, last=last)
         return True
 
     def take_step(self) -> None:
@@ -227,14 +297,31 @@ class PageState:
 
     def leave_story(self) -> None:
         """Changing a control during the story leaves it, keeping the view."""
+        self.store.pop("saved_view", None)
         if self.mode is Mode.STORY:
             self.store["mode"] = Mode.EXPLORE.value
 
     def entering_story(self) -> bool:
-        """After the mode control changed: whether the story is entered (a chapter to open)."""
+        """After the mode control changed: whether the story is entered (a chapter to open).
+
+        Entering keeps the view the user explored; going back to Explore with the mode
+        control restores it (*Explore here* and other controls keep the chapter's view).
+        """
         if self.store.get("mode") is None:  # a click on the chosen segment clears it
             self.store["mode"] = Mode.EXPLORE.value
-        return self.mode is Mode.STORY
+        if self.mode is Mode.STORY:  # keep the explored view, to return to it
+            self.store["saved_view"] = {
+                "period": self.period,
+                "layers": self.shown_layers(),
+                "event_types": self.event_types,
+            }
+            return True
+        saved = self.store.pop("saved_view", None)
+        if saved:  # back from the story: the view the user had explored
+            self.set_period(saved["period"])
+            self._show_layers(saved["layers"])
+            self.store["event_types"] = list(saved["event_types"])
+        return False
 
     def _show_layers(self, layers: Sequence[str]) -> None:
         for name in TOGGLES:
