@@ -32,6 +32,7 @@ def _assert_same(worker: object, local: object) -> None:
     assert isinstance(worker, ImportResult)
     assert isinstance(local, ImportResult)
     assert worker.summary() == local.summary()
+    assert worker.report() == local.report()  # merged rows, HXL line, date convention too
     assert (worker.read, worker.format, worker.source_name) == (
         local.read,
         local.format,
@@ -41,7 +42,17 @@ def _assert_same(worker: object, local: object) -> None:
     pd.testing.assert_frame_equal(worker.rejected, local.rejected)
 
 
-@pytest.mark.parametrize("name", ["plain_latin1.csv", "acled_long_dates.csv", "points.geojson"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plain_latin1.csv",
+        "acled_long_dates.csv",
+        "points.geojson",
+        "acled_monadic_pandas.csv",
+        "acled_hdx_hxl.csv",
+        "plain_slash_day_first.csv",
+    ],
+)
 def test_a_normal_file_gives_the_same_result_as_in_process(name: str) -> None:
     path = DATA / name
     _assert_same(import_in_worker(path, name, timeout_s=120), import_file(path))

@@ -23,7 +23,8 @@ from mali_geo.catalogue import View, build_layers
 from mali_geo.context import simplified
 from mali_geo.dataset import Dataset, ImportMode, load_dataset, with_incidents
 from mali_geo.errors import ImportFileError
-from mali_geo.importer import ImportResult, import_bytes, import_file
+from mali_geo.importer import ImportResult, import_file
+from mali_geo.importer.worker import import_in_worker
 from mali_geo.period import Period, data_range, incidents_span
 
 #: A deployment can start on its own incidents file: ``MALI_GEO_INCIDENTS=FILE``.
@@ -110,14 +111,17 @@ def imported(src: ImportSource) -> tuple[Dataset, ImportResult]:
 
 
 def run_import(src: ImportSource) -> ImportResult:
-    """THE IMPORT CALL SITE: the one place the app parses a user's file.
+    """The one place the app parses a file.
 
-    It runs in the server's process; an import worker process can take its place here.
+    An upload is parsed in a worker process, within a time and a memory limit
+    (:mod:`mali_geo.importer.worker`): a slow or huge file ends with a one-line message and
+    the server keeps answering every other visitor. The launch variable's file is the
+    operator's own and may be larger than an upload: it is read in the server's process.
     """
     if src.path is not None:
         return import_file(src.path)
     assert src.read is not None  # noqa: S101 - an ImportSource has one or the other
-    return import_bytes(src.read(), source_name=src.name)
+    return import_in_worker(src.read(), src.name)
 
 
 def settled(value: T) -> T:

@@ -84,8 +84,9 @@ def import_report(result: ImportResult) -> None:
         cols = st.columns(4)
         cols[0].metric("Format", str(result.format))
         cols[1].metric("Rows read", f"{result.read:,}")
-        cols[2].metric("Accepted", f"{len(result.incidents):,}")
+        cols[2].metric("Accepted", f"{result.accepted:,}")
         cols[3].metric("Rejected", f"{len(result.rejected):,}")
+        st.text("\n".join(result.report().lines()[1:]))  # literal text: names come from the file
         if result.rejected.empty:
             return
         st.write("Why rows were rejected:")

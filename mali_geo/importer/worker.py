@@ -75,6 +75,10 @@ class _Packed:
     read: int
     format: str
     source_name: str
+    layout: str
+    date_convention: str | None
+    merged: int
+    hxl_line: int | None
 
 
 class _OutOfMemoryError(Exception):
@@ -217,6 +221,10 @@ def _import_packed(source: str | bytes, name: str) -> _Packed:
             result.read,
             str(result.format),
             result.source_name,
+            result.layout,
+            result.date_convention,
+            result.merged,
+            result.hxl_line,
         )
     except MemoryError:
         raise _OutOfMemoryError from None
@@ -250,6 +258,10 @@ def _unpack(packed: _Packed) -> ImportResult:
         packed.read,
         Format(packed.format),
         packed.source_name,
+        packed.layout,
+        packed.date_convention,
+        packed.merged,
+        packed.hxl_line,
     )
 
 
