@@ -67,6 +67,33 @@ def test_acled_and_ucdp_spellings(actor: str, group: str) -> None:
     assert group in default_actor_groups().groups_of_actor(actor)
 
 
+@pytest.mark.parametrize(
+    ("actor", "groups"),
+    [
+        # "vs" names both sides of the incident.
+        (
+            "Unidentified (fired from the Tigharghar massif) vs MINUSMA/army",
+            {"unidentified", "un_african", "mali_forces"},
+        ),
+        # Gunmen who only claim a group stay unidentified.
+        ("Six armed men claiming to be MAA", {"unidentified"}),
+        # "-linked" is not membership: the battalion counts, AQIM does not.
+        ("Signed-in-Blood Battalion (Belmokhtar) / AQIM-linked fighters", {"armed_other"}),
+        # Residents are civilians; the group their mayor belongs to is named, so it counts too.
+        (
+            "Pro-independence Tuareg residents (mayor Mohamed Assaley, HCUA)",
+            {"civilians", "armed_other"},
+        ),
+        # Mediators are listed, as other: no group fits them.
+        ("High Islamic Council of Mali mediators", {OTHER}),
+    ],
+)
+def test_hard_to_classify_actors(actor: str, groups: set[str]) -> None:
+    table = default_actor_groups()
+    assert table.names(actor)
+    assert table.groups_of_actor(actor) == frozenset(groups)
+
+
 def test_an_unknown_actor_is_other() -> None:
     assert default_actor_groups().groups_of_actor("Some new militia") == frozenset({OTHER})
 
