@@ -50,7 +50,7 @@ def on_mode() -> None:
 
 def on_play() -> None:
     """Callback: start or stop stepping a window through the months."""
-    page_state().toggle_play(time.monotonic())
+    page_state().toggle_play()
 
 
 def start_from_url(state: PageState, all_types: list[str]) -> None:

@@ -266,21 +266,26 @@ class PageState:
         if PHASES.get(self.store.get("phase") or "") != self.period:
             self.store["phase"] = None
 
-    def toggle_play(self, now: float) -> None:
+    def toggle_play(self) -> None:
         """Start or stop stepping a window through the months."""
         self.store["playing"] = not self.playing
         if self.playing:
             first, last = self.months
             self.set_period(play_start(*self.period, first=first, last=last))
-            self.store["last_step"] = now
+            # The step clock starts when the first window has been drawn (see step_due), so
+            # a slow run cannot skip it.
+            self.store.pop("last_step", None)
 
     def step_due(self, now: float, interval: float) -> bool:
         """Whether a play step is due; if so, queue the next window for the next run.
 
-        A step counts only after most of ``interval`` has passed, so a redraw does not
-        trigger the next step at once.
+        A step counts only after most of ``interval`` has passed since the window was drawn,
+        so a redraw does not trigger the next step at once, however long the run took.
         """
-        if now - float(self.store.get("last_step", 0.0)) < interval * 0.9:
+        if "last_step" not in self.store:  # the first window, just drawn
+            self.store["last_step"] = now
+            return False
+        if now - float(self.store["last_step"]) < interval * 0.9:
             return False
         self.store["last_step"] = now
         first, last = self.months
