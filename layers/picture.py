@@ -46,7 +46,7 @@ from layers.displacement import (
 from layers.incidents import event_colour
 from layers.regions import region_colour
 from mali_geo.config import ATTRIBUTION, EQUAL_AREA_CRS, WGS84
-from mali_geo.displacement import NOT_LOCATED, DisplacementPicture
+from mali_geo.displacement_picture import NOT_LOCATED, DisplacementPicture
 
 #: The CRS the picture is drawn in: Africa Albers equal-area (shapes keep their size).
 PICTURE_CRS = EQUAL_AREA_CRS
