@@ -13,7 +13,7 @@ import geopandas as gpd
 
 from layers import html
 from layers.geojson import Feature, compact_popup, geojson_group, style_key
-from mali_geo.displacement import NOT_LOCATED, DisplacementPicture
+from mali_geo.displacement_picture import NOT_LOCATED, DisplacementPicture
 from mali_geo.geometry import has_coordinate
 
 NAME = "Displacement flows"

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Required, TypedDict, Unpack
 
 import folium
 import geopandas as gpd
@@ -46,7 +47,7 @@ from layers.displacement import (
 from layers.incidents import event_colour
 from layers.regions import region_colour
 from mali_geo.config import ATTRIBUTION, EQUAL_AREA_CRS, WGS84
-from mali_geo.displacement import NOT_LOCATED, DisplacementPicture
+from mali_geo.displacement_picture import NOT_LOCATED, DisplacementPicture
 
 #: The CRS the picture is drawn in: Africa Albers equal-area (shapes keep their size).
 PICTURE_CRS = EQUAL_AREA_CRS
@@ -119,6 +120,20 @@ class LegendEntry:
     dashed: bool = False
 
 
+class MapOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`map_figure`, which :func:`map_png` passes on."""
+
+    title: Required[str]
+    period_label: Required[str]
+    legend_entries: Sequence[LegendEntry]
+    bounds: tuple[float, float, float, float] | None
+    background: Sequence[PictureLayer]
+    attribution: str
+    width_px: int
+    height_px: int
+    dpi: int
+
+
 def map_figure(
     layers: Sequence[PictureLayer],
     *,
@@ -132,7 +147,32 @@ def map_figure(
     height_px: int = DEFAULT_HEIGHT_PX,
     dpi: int = DEFAULT_DPI,
 ) -> Figure:
-    """Draw a static map as a matplotlib Figure (see :func:`map_png`)."""
+    """Draw a static map as a matplotlib Figure: the layers, title, period, legend, scale.
+
+    Parameters
+    ----------
+    layers
+        The data layers, drawn in order (see :class:`PictureLayer`).
+    title
+        Shown at the top, e.g. "Mali crisis map".
+    period_label
+        Shown under the title, e.g. "January–December 2013".
+    legend_entries
+        The legend's lines; none means no legend.
+    bounds
+        The view as ``(lon_min, lat_min, lon_max, lat_max)``; by default the layers' extent
+        with a margin. The picture keeps its aspect ratio, so it may show a little more.
+    background
+        Context layers drawn first (countries, rivers, lakes), not used for the extent.
+    attribution
+        The sources, printed at the bottom.
+    width_px, height_px, dpi
+        The picture's size in pixels and its resolution.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes(_AXES_BOX)
@@ -162,60 +202,17 @@ def map_figure(
     return fig
 
 
-def map_png(
-    layers: Sequence[PictureLayer],
-    *,
-    title: str,
-    period_label: str,
-    legend_entries: Sequence[LegendEntry] = (),
-    bounds: tuple[float, float, float, float] | None = None,
-    background: Sequence[PictureLayer] = (),
-    attribution: str = ATTRIBUTION,
-    width_px: int = DEFAULT_WIDTH_PX,
-    height_px: int = DEFAULT_HEIGHT_PX,
-    dpi: int = DEFAULT_DPI,
-) -> bytes:
-    """A PNG of the map: the layers of the current view, with title, period, legend, scale.
-
-    Parameters
-    ----------
-    layers
-        The data layers, drawn in order (see :class:`PictureLayer`).
-    title
-        Shown at the top, e.g. "Mali crisis map".
-    period_label
-        Shown under the title, e.g. "January–December 2013".
-    legend_entries
-        The legend's lines; none means no legend.
-    bounds
-        The view as ``(lon_min, lat_min, lon_max, lat_max)``; by default the layers' extent
-        with a margin. The picture keeps its aspect ratio, so it may show a little more.
-    background
-        Context layers drawn first (countries, rivers, lakes), not used for the extent.
-    attribution
-        The sources, printed at the bottom.
-    width_px, height_px, dpi
-        The PNG's size in pixels and its resolution.
+def map_png(layers: Sequence[PictureLayer], **options: Unpack[MapOptions]) -> bytes:
+    """A PNG of the map: :func:`map_figure` with the same arguments, saved at its resolution.
 
     Returns
     -------
     bytes
         The PNG file.
     """
-    fig = map_figure(
-        layers,
-        title=title,
-        period_label=period_label,
-        legend_entries=legend_entries,
-        bounds=bounds,
-        background=background,
-        attribution=attribution,
-        width_px=width_px,
-        height_px=height_px,
-        dpi=dpi,
-    )
+    fig = map_figure(layers, **options)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
     return buffer.getvalue()
 
 

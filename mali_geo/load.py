@@ -166,10 +166,8 @@ def load_displacement(path: str | Path = config.DISPLACEMENT_PATH) -> pd.DataFra
         "license",
         "notes",
     )
-    frame = _read_table(path, cols)
-    frame["ref_date"] = _parse_dates(frame["ref_date"], "ref_date", path)
-    frame["value"] = _parse_counts(frame["value"], "value", path, allow_missing=False)
-    frame["value"] = frame["value"].astype("int64")
+    frame = _read_table(path, cols, dates=("ref_date",))
+    frame["value"] = _whole_numbers(frame, "value", path)
     _check_required_text(frame, ("host_iso3", "location_level", "population_type", "source"), path)
     return frame[list(cols)]
 
@@ -211,8 +209,7 @@ def load_displacement_situation(path: str | Path = config.SITUATION_PATH) -> pd.
     frame = _read_table(path, cols)
     frame["as_of_precision"] = _as_of_precision(frame["as_of"], path)
     frame["as_of"] = pd.to_datetime(frame["as_of"], format="mixed").astype("datetime64[ns]")
-    frame["people"] = _parse_counts(frame["people"], "people", path, allow_missing=False)
-    frame["people"] = frame["people"].astype("int64")
+    frame["people"] = _whole_numbers(frame, "people", path)
     _check_required_text(frame, ("population", "host", "counted_by", "source_url", "quote"), path)
     _check_situation_values(frame, path)
     frame = frame[[cols[0], "as_of_precision", *cols[1:]]]
@@ -241,8 +238,7 @@ def load_bases(path: str | Path = config.BASES_PATH) -> pd.DataFrame:
         "source_url",
         "source_quote",
     )
-    frame = _read_table(path, cols)
-    frame["date"] = _parse_dates(frame["date"], "date", path)
+    frame = _read_table(path, cols, dates=("date",))
     _check_required_text(frame, ("base_id", "name", "place", "held_by", "source_url"), path)
     return frame[list(cols)].sort_values(["base_id", "date"], kind="stable")
 
@@ -250,9 +246,7 @@ def load_bases(path: str | Path = config.BASES_PATH) -> pd.DataFrame:
 def load_census(path: str | Path = config.CENSUS_PATH) -> pd.DataFrame:
     """Load Mali's 2009 census population by 2012 region: ``name``, ``population_2009``."""
     frame = _read_table(path, ("name", "population_2009", "source_url"))
-    frame["population_2009"] = _parse_counts(
-        frame["population_2009"], "population_2009", path, allow_missing=False
-    ).astype("int64")
+    frame["population_2009"] = _whole_numbers(frame, "population_2009", path)
     unknown = sorted(set(frame["name"]) - set(REGION_NAMES))
     if unknown:
         msg = f"{Path(path).name}: unknown region names {unknown}"
@@ -263,11 +257,11 @@ def load_census(path: str | Path = config.CENSUS_PATH) -> pd.DataFrame:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _read_table(path: str | Path, required: Iterable[str]) -> pd.DataFrame:
-    path = Path(path)
-    if not path.is_file():
-        msg = f"{path.name}: file not found at {path}"
-        raise DataError(msg)
+def _read_table(
+    path: str | Path, required: Iterable[str], *, dates: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Read a CSV as text, with its required columns, ``lat``/``lon`` as floats and ``dates``."""
+    path = _existing_file(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
@@ -280,16 +274,15 @@ def _read_table(path: str | Path, required: Iterable[str]) -> pd.DataFrame:
     for col in ("lat", "lon"):
         if col in frame.columns:
             frame[col] = _parse_floats(frame[col], col, path)
+    for col in dates:
+        frame[col] = _parse_dates(frame[col], col, path)
     return frame
 
 
 def _read_vector(
     path: str | Path, required: Iterable[str], geom_types: tuple[str, ...]
 ) -> gpd.GeoDataFrame:
-    path = Path(path)
-    if not path.is_file():
-        msg = f"{path.name}: file not found at {path}"
-        raise DataError(msg)
+    path = _existing_file(path)
     try:
         gdf = gpd.read_file(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
@@ -320,6 +313,15 @@ def _read_vector(
     return gdf
 
 
+def _existing_file(path: str | Path) -> Path:
+    """The path, if a file is there."""
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{path.name}: file not found at {path}"
+        raise DataError(msg)
+    return path
+
+
 def _line(i: int, path: str | Path) -> int:
     """Line number in the file where data row ``i`` starts (the header is line 1).
 
@@ -338,24 +340,13 @@ def _line(i: int, path: str | Path) -> int:
 
 def _parse_floats(series: pd.Series, col: str, path: str | Path) -> pd.Series:
     values = pd.to_numeric(series, errors="coerce")
-    bad = series.notna() & values.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} is not a number"
-        raise DataError(msg)
+    _raise_at_first(series.notna() & values.isna(), series, col, path, "a number")
     return values.astype(float)
 
 
 def _parse_dates(series: pd.Series, col: str, path: str | Path) -> pd.Series:
     values = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
-    bad = values.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} "
-            "is not a YYYY-MM-DD date"
-        )
-        raise DataError(msg)
+    _raise_at_first(values.isna(), series, col, path, "a YYYY-MM-DD date")
     return values.astype("datetime64[ns]")
 
 
@@ -366,14 +357,23 @@ def _parse_counts(
     bad = (series.notna() & values.isna()) | (values < 0) | ((values % 1).fillna(0) != 0)
     if not allow_missing:
         bad |= series.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.fillna(False))[0])
-        msg = (
-            f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} "
-            "is not a whole number >= 0"
-        )
-        raise DataError(msg)
+    _raise_at_first(bad.fillna(False), series, col, path, "a whole number >= 0")
     return values.astype("Int64")
+
+
+def _raise_at_first(
+    bad: pd.Series, series: pd.Series, col: str, path: str | Path, expected: str
+) -> None:
+    """Raise a :class:`DataError` naming the first row where ``bad`` holds, if any."""
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"{Path(path).name}: row {_line(i, path)}: {col} {series.iloc[i]!r} is not {expected}"
+        raise DataError(msg)
+
+
+def _whole_numbers(frame: pd.DataFrame, col: str, path: str | Path) -> pd.Series:
+    """A required column of whole numbers >= 0, as int64."""
+    return _parse_counts(frame[col], col, path, allow_missing=False).astype("int64")
 
 
 def _check_coordinates(frame: pd.DataFrame, path: str | Path, *, allow_missing: bool) -> None:
@@ -468,13 +468,7 @@ def _as_of_precision(series: pd.Series, path: str | Path) -> pd.Series:
         precision[series.fillna("").str.fullmatch(pattern)] = name
     parsed = pd.to_datetime(series.where(precision.notna()), format="mixed", errors="coerce")
     bad = precision.isna() | parsed.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"{Path(path).name}: row {_line(i, path)}: as_of {series.iloc[i]!r} is not a "
-            "YYYY-MM-DD, YYYY-MM or YYYY date"
-        )
-        raise DataError(msg)
+    _raise_at_first(bad, series, "as_of", path, "a YYYY-MM-DD, YYYY-MM or YYYY date")
     return precision
 
 

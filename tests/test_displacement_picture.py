@@ -24,7 +24,7 @@ from layers.displacement import (
 )
 from mali_geo.config import WGS84
 from mali_geo.dataset import Dataset, flows_for, load_dataset
-from mali_geo.displacement import (
+from mali_geo.displacement_picture import (
     CIRCLE_COLUMNS,
     NOT_LOCATED,
     DisplacementPicture,

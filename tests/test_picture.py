@@ -28,7 +28,7 @@ from layers.towns import towns_layer
 from mali_geo.catalogue import build_layers
 from mali_geo.config import ATTRIBUTION
 from mali_geo.dataset import Dataset, load_dataset
-from mali_geo.displacement import displacement_picture
+from mali_geo.displacement_picture import displacement_picture
 from mali_geo.period import make_period
 
 PERIOD = make_period("2013-01", "2013-12")

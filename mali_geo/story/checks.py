@@ -83,15 +83,8 @@ def result(
     **method_values: object,
 ) -> CheckResult:
     """A computed result: the claim's text, the method filled with thresholds and values."""
-    return CheckResult(
-        claim=claim.claim,
-        claimed=claim.claimed,
-        computed=computed,
-        verdict=verdict,
-        method=claim.method_text(**method_values),
-        sources=tuple(sources),
-        value=value,
-    )
+    method = claim.method_text(**method_values)
+    return _result(claim, verdict, method, tuple(sources), computed=computed, value=value)
 
 
 def grade(*, agrees: bool, partly: bool) -> Verdict:
@@ -101,38 +94,17 @@ def grade(*, agrees: bool, partly: bool) -> Verdict:
 
 def missing(claim: Claim) -> CheckResult:
     """The result when the rows a computed check needs are not in the data."""
-    return CheckResult(
-        claim=claim.claim,
-        claimed=claim.claimed,
-        computed=None,
-        verdict=Verdict.NO_DATA,
-        method=NO_DATA,
-        sources=(),
-    )
+    return _result(claim, Verdict.NO_DATA, NO_DATA, ())
 
 
 def no_data_check(dataset: Dataset, claim: Claim) -> CheckResult:
     """A claim no file here can check: the method says why."""
-    return CheckResult(
-        claim=claim.claim,
-        claimed=claim.claimed,
-        computed=None,
-        verdict=Verdict.NO_DATA,
-        method=claim.method_text(),
-        sources=(),
-    )
+    return _result(claim, Verdict.NO_DATA, claim.method_text(), ())
 
 
 def as_stated_check(dataset: Dataset, claim: Claim) -> CheckResult:
     """A claim no file here can check, corroborated (in part) by the sources it cites."""
-    return CheckResult(
-        claim=claim.claim,
-        claimed=claim.claimed,
-        computed=None,
-        verdict=Verdict.AS_STATED,
-        method=claim.method_text(),
-        sources=claim.sources,
-    )
+    return _result(claim, Verdict.AS_STATED, claim.method_text(), claim.sources)
 
 
 def dated_check(dataset: Dataset, claim: Claim) -> CheckResult:
@@ -153,6 +125,27 @@ def dated_check(dataset: Dataset, claim: Claim) -> CheckResult:
         verdict=grade(agrees=all(matches), partly=any(matches)),
         sources=unique_urls([e["source_url"] for e in events]),
         value=yyyymmdd(events[0]["date"]),
+    )
+
+
+def _result(
+    claim: Claim,
+    verdict: Verdict,
+    method: str,
+    sources: tuple[str, ...],
+    *,
+    computed: str | None = None,
+    value: float | None = None,
+) -> CheckResult:
+    """The claim's text with a verdict, how it was reached and, if computed, the figure."""
+    return CheckResult(
+        claim=claim.claim,
+        claimed=claim.claimed,
+        computed=computed,
+        verdict=verdict,
+        method=method,
+        sources=sources,
+        value=value,
     )
 
 

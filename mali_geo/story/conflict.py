@@ -335,15 +335,8 @@ def kidal_redeployment_july(dataset: Dataset, claim: Claim) -> CheckResult:
     if army.empty:
         return missing(claim)
     first = army.sort_values("date_start", kind="stable").iloc[0]
-    return result(
-        claim,
-        computed=f"first 2013 incident at Kidal naming the Malian army: "
-        f"{iso_day(first['date_start'])} ({first['incident_id']}: {first['event_type']})",
-        verdict=_same_month(first["date_start"], claim),
-        sources=unique_urls([first["source_url"]]),
-        value=yyyymmdd(first["date_start"]),
-        incidents=dataset.incidents_label,
-    )
+    label = "first 2013 incident at Kidal naming the Malian army"
+    return _incident_month(claim, first, label, "event_type", incidents=dataset.incidents_label)
 
 
 @computed("kidal_buildings_november")
@@ -358,14 +351,7 @@ def kidal_buildings_november(dataset: Dataset, claim: Claim) -> CheckResult:
     if moves.empty:
         return missing(claim)
     last = moves.sort_values("date_start", kind="stable").iloc[-1]
-    return result(
-        claim,
-        computed=f"last 2013 handover at Kidal involving the MNLA: {iso_day(last['date_start'])} "
-        f"({last['incident_id']}: {last['summary']})",
-        verdict=_same_month(last["date_start"], claim),
-        sources=unique_urls([last["source_url"]]),
-        value=yyyymmdd(last["date_start"]),
-    )
+    return _incident_month(claim, last, "last 2013 handover at Kidal involving the MNLA", "summary")
 
 
 # --- political challenges -------------------------------------------------------------------
@@ -430,6 +416,21 @@ def red_berets_disappearance(dataset: Dataset, claim: Claim) -> CheckResult:
 
 def _battles(count: int) -> str:
     return "the one recorded battle" if count == 1 else f"the {count} recorded battles"
+
+
+def _incident_month(
+    claim: Claim, incident: pd.Series, label: str, detail: str, **method_values: object
+) -> CheckResult:
+    """Whether one incident's day falls in the claimed month; ``detail`` names its column."""
+    day = incident["date_start"]
+    return result(
+        claim,
+        computed=f"{label}: {iso_day(day)} ({incident['incident_id']}: {incident[detail]})",
+        verdict=_same_month(day, claim),
+        sources=unique_urls([incident["source_url"]]),
+        value=yyyymmdd(day),
+        **method_values,
+    )
 
 
 def _same_month(day: pd.Timestamp, claim: Claim) -> Verdict:

@@ -110,22 +110,18 @@ class Claim:
         """
         value = self.thresholds.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            msg = f"{self._where()}: thresholds.{name} must be a number, got {value!r}"
-            raise StoryContentError(msg)
+            raise self._threshold_error(name, "a number", value)
         return float(value)
 
     def text(self, name: str) -> str:
         """A threshold written as text (e.g. a date).
 
-        Raises
-        ------
-        StoryContentError
-            If the claim has no such threshold or it is not a string.
+        Like :meth:`number`, raises :class:`StoryContentError` if the claim has no such
+        threshold or it is not a string.
         """
         value = self.thresholds.get(name)
         if not isinstance(value, str):
-            msg = f"{self._where()}: thresholds.{name} must be a string, got {value!r}"
-            raise StoryContentError(msg)
+            raise self._threshold_error(name, "a string", value)
         return value
 
     def method_text(self, **values: object) -> str:
@@ -146,6 +142,10 @@ class Claim:
     def method_fields(self) -> set[str]:
         """The names of the ``{fields}`` in the method template."""
         return {name for _, name, _, _ in string.Formatter().parse(self.method) if name}
+
+    def _threshold_error(self, name: str, expected: str, value: object) -> StoryContentError:
+        msg = f"{self._where()}: thresholds.{name} must be {expected}, got {value!r}"
+        return StoryContentError(msg)
 
     def _where(self) -> str:
         return f"{self.source_file or 'claims'}, claim {self.id!r}"

@@ -89,8 +89,7 @@ def displaced_2012_13(dataset: Dataset, claim: Claim) -> CheckResult:
         "at no date",
         verdict=verdict(unhcr["total"]),
         sources=unique_urls(
-            [unhcr["source_url"], other["source_url"]],
-            [refugee_peak["source_url"], idp_peak["source_url"]],
+            _peak_urls(peaks), [refugee_peak["source_url"], idp_peak["source_url"]]
         ),
         value=float(unhcr["total"]),
     )
@@ -110,6 +109,7 @@ def displaced_share_of_north(dataset: Dataset, claim: Claim) -> CheckResult:
         )
 
     claimed = claim.number("claimed_displaced")
+    sources = unique_urls(_peak_urls(peaks), census(dataset)["source_url"])
     return result(
         claim,
         computed=f"{unhcr / north:.0%} ({thousands(unhcr)} / {thousands(north)}, UNHCR, "
@@ -118,10 +118,7 @@ def displaced_share_of_north(dataset: Dataset, claim: Claim) -> CheckResult:
         f"({verdict(other)}); the briefing's own {thousands(claimed)} would be "
         f"{claimed / north:.0%}",
         verdict=verdict(unhcr),
-        sources=unique_urls(
-            [peaks["unhcr"]["source_url"], peaks["other"]["source_url"]],
-            census(dataset)["source_url"],
-        ),
+        sources=sources,
         value=round(unhcr / north * 100, 2),
     )
 
@@ -155,6 +152,8 @@ def returned_by_early_2014(dataset: Dataset, claim: Claim) -> CheckResult:
         if (p, e) != ("unhcr", "cmp")
     )
     returns = returns_by_early_2014(dataset)
+    end_urls = [ends["cmp"]["idp_url"], ends["unhcr"]["idp_url"], ends["unhcr"]["refugee_url"]]
+    sources = unique_urls(_peak_urls(peaks), end_urls, _returns_urls(dataset))
     return result(
         claim,
         computed=f"{main:.0%}: {thousands(peaks['unhcr']['total'])} "
@@ -162,11 +161,7 @@ def returned_by_early_2014(dataset: Dataset, claim: Claim) -> CheckResult:
         f"({thousands(ends['cmp']['refugees'])} refugees + {thousands(ends['cmp']['idps'])} "
         f"IDPs, {iso_day(ends['cmp']['as_of'])}); {others}",
         verdict=verdict(main),
-        sources=unique_urls(
-            [peaks["unhcr"]["source_url"], peaks["other"]["source_url"]],
-            [ends["cmp"]["idp_url"], ends["unhcr"]["idp_url"], ends["unhcr"]["refugee_url"]],
-            _returns_urls(dataset),
-        ),
+        sources=sources,
         value=round(main * 100, 2),
         unhcr=thousands(returns["unhcr_returned_idps"] + returns["unhcr_returned_refugees"]),
         iom=thousands(returns["iom_returnees_feb_2014"]),
@@ -267,6 +262,11 @@ def end_2013_stocks(situation: pd.DataFrame) -> dict[str, EndStock]:
             "idp_url": str(idps["source_url"]),
         }
     return stocks
+
+
+def _peak_urls(peaks: dict[str, pd.Series]) -> list[object]:
+    """The source pages of UNHCR's and OCHA's same-date peaks."""
+    return [peaks["unhcr"]["source_url"], peaks["other"]["source_url"]]
 
 
 def _total_text(total: pd.Series) -> str:
