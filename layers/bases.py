@@ -77,7 +77,7 @@ def _popup(b: Any) -> str:
     lines = "<br>".join(html.text(line) for line in history.split("\n") if line)
     rows = [
         ("Held by", html.text(b.held_by) if b.held_by else "no cited record before this date"),
-        ("Recorded from", html.text(b.held_since)),
+        ("Recorded from", html.day(b.held_since)),
         ("Role", html.text(b.role)),
         ("History", lines or "not reported"),
     ]

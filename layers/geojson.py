@@ -14,6 +14,7 @@ import geopandas as gpd
 from branca.element import Element
 from folium.elements import ElementAddToElement
 from folium.features import GeoJsonStyleMapper
+from folium.plugins import MarkerCluster
 from folium.utilities import get_obj_in_upper_tree
 
 from layers import html
@@ -26,6 +27,31 @@ POPUP_FIELD = "_popup"
 STYLE_FIELD = "_k"
 #: Leaflet path options, from a GeoJSON feature.
 StyleFunction = Callable[[dict[str, Any]], dict[str, Any]]
+#: Leaflet popup options: a readable width, a height that fits the map (the rest scrolls).
+POPUP_OPTIONS: dict[str, Any] = {
+    "max_width": html.POPUP_MAX_WIDTH,
+    "min_width": html.POPUP_MIN_WIDTH,
+    "max_height": html.POPUP_MAX_HEIGHT,
+}
+#: Marker clusters: only points that overlap on screen (a few pixels apart) are grouped, and a
+#: click on a group at one place spreads its points around it.
+CLUSTER_OPTIONS: dict[str, Any] = {
+    "maxClusterRadius": 14,
+    "spiderfyOnMaxZoom": True,
+    "showCoverageOnHover": False,
+    "zoomToBoundsOnClick": True,
+    "spiderfyDistanceMultiplier": 1.4,
+}
+#: A cluster is a dark circle with its count (styled by ``.mali-cluster`` in the map's CSS).
+CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 24 : n < 100 ? 30 : 36;
+    return L.divIcon({
+        html: '<span>' + n + '</span>', className: 'mali-cluster',
+        iconSize: L.point(size, size)
+    });
+}"""
 #: What a feature shows: its tooltip and popup (safe HTML), and its style key.
 Feature = tuple[str, str, Any]
 
@@ -53,6 +79,7 @@ def geojson_group(
     name: str,
     style: StyleFunction,
     marker: folium.CircleMarker | folium.Marker | None = None,
+    cluster: bool = False,
 ) -> folium.FeatureGroup:
     """One FeatureGroup holding one GeoJson layer, sent compactly.
 
@@ -76,6 +103,9 @@ def geojson_group(
         the same style key must get the same options.
     marker
         For point layers: the marker drawn at each point.
+    cluster
+        For point layers: points that overlap on screen are drawn as one circle with their
+        count, which spreads them out (spiderfies) when clicked.
     """
     group = folium.FeatureGroup(name=name, show=True)
     tooltips, popups, keys = zip(*features, strict=True) if len(features) else ((), (), ())
@@ -87,15 +117,20 @@ def geojson_group(
     data = feature_collection(gdf, layer=name)
     for number, feature in enumerate(data["features"]):
         feature["id"] = number
+    host: folium.FeatureGroup | MarkerCluster = group
+    if cluster:
+        host = MarkerCluster(
+            name=name, icon_create_function=CLUSTER_ICON, options=CLUSTER_OPTIONS
+        ).add_to(group)
     LeanGeoJson(
         data,
         name=name,
         style_function=style,
         marker=marker,
         tooltip=folium.GeoJsonTooltip(fields=[TOOLTIP_FIELD], labels=False, sticky=False),
-        popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, max_width=340),
+        popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, **POPUP_OPTIONS),
         highlight_function=lambda _f: {"weight": 3},
-    ).add_to(group)
+    ).add_to(host)
     return group
 
 
@@ -166,18 +201,3 @@ class _RenderedText(Element):
     def render(self, **kwargs: Any) -> str:
         """The text itself."""
         return self.text
-
-
-def compact_popup(title: Any, lines: Sequence[str]) -> str:
-    """Popup HTML without table markup, which the page would carry once per feature.
-
-    Parameters
-    ----------
-    title
-        Raw text; escaped here.
-    lines
-        Lines of already-safe HTML (made with :mod:`layers.html`).
-    """
-    # Line breaks as newlines shown by pre-line: "\n" is 2 bytes in the page, "<br>" 14.
-    body = "\n".join([f"<b>{html.text(title)}</b>", *lines])
-    return f'<div class="mali-popup" style="white-space:pre-line">{body}</div>'

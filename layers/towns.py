@@ -9,7 +9,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import circle_style, compact_popup, geojson_group, style_key
+from layers.geojson import circle_style, geojson_group, style_key
 from layers.incidents import readable_types
 from mali_geo.towns import MAX_TOWN_SOURCES
 
@@ -55,17 +55,16 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def _popup(t: Any) -> str:
     # The popup links the first few sources; the downloads carry every one.
-    urls = [s for s in str(t.source).split("\n") if s]
+    urls = [s for s in str(t.source).split("\n") if html.safe_url(s)]
     sources = [html.link(s) for s in urls[:MAX_TOWN_SOURCES]]
     if len(urls) > MAX_TOWN_SOURCES:
         sources.append(f"and {len(urls) - MAX_TOWN_SOURCES} more (every source is in the download)")
-    lines = [
-        f"Region (2012): {html.text(t.admin1)}",
-        f"Incidents: {html.text(t.incidents)}",
-        f"Fatalities: {html.fatalities(t.fatalities_low, t.fatalities_high)}",
-        f"Without a toll: {html.text(t.incidents_without_toll)}",
-        f"Dates: {html.text(t.first_date)} to {html.text(t.last_date)}",
-        f"Event types: {html.text(readable_types(t.event_types))}",
-        f"Source: {' '.join(sources) or html.MISSING}",
+    rows = [
+        ("Region (2012)", html.text(t.admin1)),
+        ("Incidents", html.text(t.incidents)),
+        ("Fatalities", html.fatalities(t.fatalities_low, t.fatalities_high)),
+        ("Without a toll", html.text(t.incidents_without_toll)),
+        ("Dates", f"{html.day(t.first_date)} to {html.day(t.last_date)}"),
+        ("Event types", html.text(readable_types(t.event_types))),
     ]
-    return compact_popup(t.name, lines)
+    return html.facts_popup(t.name, rows, sources)
