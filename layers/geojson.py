@@ -117,9 +117,10 @@ def geojson_group(
     data = feature_collection(gdf, layer=name)
     for number, feature in enumerate(data["features"]):
         feature["id"] = number
-    host: folium.FeatureGroup | MarkerCluster = group
+    host: Element = group
     if cluster:
-        host = MarkerCluster(
+        # folium's plugins have no annotations
+        host = MarkerCluster(  # type: ignore[no-untyped-call]
             name=name, icon_create_function=CLUSTER_ICON, options=CLUSTER_OPTIONS
         ).add_to(group)
     LeanGeoJson(

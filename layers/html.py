@@ -94,12 +94,9 @@ def day(value: Any, precision: Any = "day") -> str:
     """
     if _missing(value) or value is pd.NaT:
         return MISSING
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
+    ts = pd.to_datetime(value, errors="coerce") if isinstance(value, str | pd.Timestamp) else None
+    if ts is None or pd.isna(ts):
         return text(value)
-    if ts is pd.NaT:
-        return MISSING
     fmt = {"month": "%b %Y", "year": "%Y"}.get(str(precision), "%-d %b %Y")
     return ts.strftime(fmt)
 
@@ -203,8 +200,6 @@ def outlet(url: str) -> str:
     if len(words) > 1 and len(labels[-1]) == 2 and words[-1] in {"co", "com", "org", "gouv"}:
         words = words[:-1]
     return (words[-1] if words else host or url).capitalize()
-
-
 
 
 def categorical_legend(

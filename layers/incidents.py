@@ -201,7 +201,9 @@ def _point_html(row: tuple[Any, ...]) -> tuple[str, str]:
     """Tooltip and popup of an incident, made once per distinct incident (periods overlap)."""
     i = _PointRow(*row)
     label = event_label(i.event_type)
-    tooltip = html.tooltip(i.place, f"{html.day(i.date_start, i.date_precision)} · {html.text(label)}")
+    tooltip = html.tooltip(
+        i.place, f"{html.day(i.date_start, i.date_precision)} · {html.text(label)}"
+    )
     return tooltip, _popup(i)
 
 

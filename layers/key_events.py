@@ -32,7 +32,11 @@ def legend_html(events: gpd.GeoDataFrame) -> str:
 
 
 def _feature(e: Any) -> Feature:
-    return html.tooltip(e.place, f"{html.day(e.date, e.date_precision)}: {html.text(e.event)}"), _popup(e), 0
+    return (
+        html.tooltip(e.place, f"{html.day(e.date, e.date_precision)}: {html.text(e.event)}"),
+        _popup(e),
+        0,
+    )
 
 
 def _popup(e: Any) -> str:

@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mali_geo.config import EQUAL_AREA_CRS, REGION_DENSITIES
+from mali_geo.config import EQUAL_AREA_CRS
 from mali_geo.incidents import tolls_by_group
 from mali_geo.load import load_census
 
