@@ -11,11 +11,12 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from folium.features import GeoJsonStyleMapper
 from folium.plugins import MarkerCluster
 from folium.utilities import get_obj_in_upper_tree
+from jinja2 import Template
 
 from layers import html
 from mali_geo.export import feature_collection
@@ -33,10 +34,10 @@ POPUP_OPTIONS: dict[str, Any] = {
     "min_width": html.POPUP_MIN_WIDTH,
     "max_height": html.POPUP_MAX_HEIGHT,
 }
-#: Marker clusters: only points that overlap on screen (a few pixels apart) are grouped, and a
-#: click on a group at one place spreads its points around it.
+#: Marker clusters: points that would overlap on screen (or overlap the count circle) are
+#: grouped, and a click on a group at one place spreads its points around it.
 CLUSTER_OPTIONS: dict[str, Any] = {
-    "maxClusterRadius": 14,
+    "maxClusterRadius": 28,
     "spiderfyOnMaxZoom": True,
     "showCoverageOnHover": False,
     "zoomToBoundsOnClick": True,
@@ -46,7 +47,7 @@ CLUSTER_OPTIONS: dict[str, Any] = {
 CLUSTER_ICON = """
 function (cluster) {
     var n = cluster.getChildCount();
-    var size = n < 10 ? 24 : n < 100 ? 30 : 36;
+    var size = n < 10 ? 22 : n < 100 ? 26 : 30;
     return L.divIcon({
         html: '<span>' + n + '</span>', className: 'mali-cluster',
         iconSize: L.point(size, size)
@@ -123,7 +124,7 @@ def geojson_group(
         host = MarkerCluster(  # type: ignore[no-untyped-call]
             name=name, icon_create_function=CLUSTER_ICON, options=CLUSTER_OPTIONS
         ).add_to(group)
-    LeanGeoJson(
+    layer = LeanGeoJson(
         data,
         name=name,
         style_function=style,
@@ -131,8 +132,36 @@ def geojson_group(
         tooltip=folium.GeoJsonTooltip(fields=[TOOLTIP_FIELD], labels=False, sticky=False),
         popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, **POPUP_OPTIONS),
         highlight_function=lambda _f: {"weight": 3},
-    ).add_to(host)
+    )
+    if cluster:
+        layer.add_child(_BindToFeatures())
+    layer.add_to(host)
     return group
+
+
+class _BindToFeatures(MacroElement):
+    """Binds its GeoJson's popup and tooltip to each feature instead of to the GeoJson.
+
+    In a marker cluster the GeoJson layer itself is never on the map (the cluster adds its
+    features one by one), and Leaflet opens a group's popup only if the group is on the map.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (group) {
+            group.eachLayer(function (layer) {
+                if (group._popup) { layer.bindPopup(group._popup._content, group._popup.options); }
+                if (group._tooltip) {
+                    layer.bindTooltip(group._tooltip._content, group._tooltip.options);
+                }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
+        self._name = "BindToFeatures"
 
 
 class LeanGeoJson(folium.GeoJson):

@@ -103,7 +103,7 @@ class MapControls(MacroElement):
         return c.addTo(map);
     }
     var stamp = control("topright", "mali-stamp", "");
-    var legend = control("topright", "mali-legend",
+    var legend = control("bottomright", "mali-legend",
         '<details' + (window.innerWidth > 520 ? ' open' : '') + '><summary>'
         + {{ this.legend_title|tojson }} + '</summary><div class="mali-legend-body"></div>'
         + '</details>');
@@ -113,12 +113,23 @@ class MapControls(MacroElement):
     fit.getContainer().querySelector("button").addEventListener("click", function () {
         map.fitBounds({{ this.bounds|tojson }});
     });
+    // Leaflet focuses the map on mousedown; focusing scrolls the page to show the whole
+    // map, which moves the map under the pointer between mousedown and mouseup, so the
+    // click lands elsewhere (no popup). Focus without scrolling.
+    if (map.keyboard) {
+        map.keyboard.disable();
+        map.keyboard._onMouseDown = function () {
+            if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+        };
+        map.keyboard.enable();
+    }
     var hint = control("bottomleft", "mali-hint", {{ this.hint|tojson }});
     function wheelOn() {
         map.scrollWheelZoom.enable();
         hint.getContainer().style.display = "none";
     }
-    map.on("click", wheelOn);
+    // Any click in the map, on a layer too (Leaflet's own "click" skips the map then).
+    map.getContainer().addEventListener("click", wheelOn);
     map.getContainer().addEventListener("wheel", function (e) {
         if ((e.ctrlKey || e.metaKey) && !map.scrollWheelZoom.enabled()) {
             e.preventDefault();

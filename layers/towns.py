@@ -27,7 +27,11 @@ def town_radius(incidents: int) -> float:
 
 
 def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Towns with at least one incident, sized by count, with tooltip and popup."""
+    """Towns with at least one incident, sized by count, with tooltip and popup.
+
+    The biggest circles are drawn first, so a small town next to a big one stays on top.
+    """
+    towns = towns.sort_values("incidents", ascending=False, kind="stable")
     features = [
         (html.tooltip(t.name, f"{t.incidents} incident(s)"), _popup(t), town_radius(t.incidents))
         for t in towns.itertuples()
@@ -50,7 +54,7 @@ def legend_html(_towns: gpd.GeoDataFrame) -> str:
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    return {"radius": style_key(feature), **STYLE}
+    return {**STYLE, "radius": style_key(feature)}
 
 
 def _popup(t: Any) -> str:
