@@ -68,7 +68,7 @@ POPUP_CSS = """
   box-shadow: 0 0 0 1px #333; }
 .mali-cluster { display: flex; align-items: center; justify-content: center; }
 .mali-cluster-key { display: inline-block; width: 20px; height: 20px; }
-.leaflet-tooltip { max-width: 260px; white-space: normal; overflow-wrap: anywhere; }
+.leaflet-tooltip { width: max-content; max-width: 260px; white-space: normal; }
 """
 #: Leaflet popup sizes in px: wide enough for a two-column table, low enough for the map.
 POPUP_MIN_WIDTH = 260

@@ -33,9 +33,9 @@ CONTROLS_CSS = """
 .mali-stamp { font: 700 22px/1.15 system-ui, sans-serif; color: #222; padding: 4px 10px;
   background: rgba(255, 255, 255, 0.88); border-radius: 6px; box-shadow: 0 1px 4px #0004; }
 .mali-legend { background: rgba(255, 255, 255, 0.95); border-radius: 6px; font-size: 12px;
-  box-shadow: 0 1px 4px #0004; max-width: 300px; }
+  box-shadow: 0 1px 4px #0004; max-width: 270px; }
 .mali-legend summary { cursor: pointer; padding: 4px 8px; font-weight: 600; }
-.mali-legend .mali-legend-body { padding: 0 8px 6px; max-height: 300px; overflow-y: auto; }
+.mali-legend .mali-legend-body { padding: 0 8px 6px; max-height: 260px; overflow-y: auto; }
 .mali-legend .mali-legend-body > div { margin-top: 4px; }
 .mali-hint { background: rgba(255, 255, 255, 0.85); padding: 2px 6px; border-radius: 4px;
   font-size: 11px; color: #333; }
@@ -43,6 +43,7 @@ CONTROLS_CSS = """
   padding: 3px 6px; font: 600 12px sans-serif; cursor: pointer; }
 @media (max-width: 520px) {
   .mali-stamp { font-size: 16px; }
+  .mali-hint { display: none; }
   .mali-legend { max-width: 220px; }
 }
 """
@@ -104,7 +105,7 @@ class MapControls(MacroElement):
     }
     var stamp = control("topright", "mali-stamp", "");
     var legend = control("bottomright", "mali-legend",
-        '<details' + (window.innerWidth > 520 ? ' open' : '') + '><summary>'
+        '<details' + (window.innerWidth > 700 ? ' open' : '') + '><summary>'
         + {{ this.legend_title|tojson }} + '</summary><div class="mali-legend-body"></div>'
         + '</details>');
     var fit = control("topleft", "mali-fit-box",

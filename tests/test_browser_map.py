@@ -112,6 +112,18 @@ def gao_radius() -> float:
     return town_radius(int(gao["incidents"]))
 
 
+def wait_until_still(page: Page) -> None:
+    """Poll until the page stops scrolling (the same scroll offset over two frames)."""
+    page.wait_for_function(
+        """() => new Promise(done => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            const offset = () => window.scrollY + (main ? main.scrollTop : 0);
+            const first = offset();
+            requestAnimationFrame(() => requestAnimationFrame(() => done(offset() === first)));
+        })"""
+    )
+
+
 def empty_spot(frame: FrameLocator) -> tuple[float, float]:
     """A point of the map with no data layer under it (the Gulf of Guinea side, south-west)."""
     container = box(frame.locator(MAP))
@@ -250,10 +262,12 @@ def test_the_wheel_zooms_only_after_a_click_or_with_ctrl(page: Page, streamlit_s
         }"""
     )
     assert in_map(frame, "map => map.getZoom()") == start  # the wheel reached the map: no zoom
+    wait_until_still(page)  # the wheel scrolled the page instead
+    page.mouse.move(*empty_spot(frame))
     page.keyboard.down("Control")
     page.mouse.wheel(0, -100)
     page.keyboard.up("Control")
-    wait_in_map(page, "(map, z) => map.getZoom() > z", start)
+    wait_in_map(page, "(map, z) => map.getZoom() > z && !map._animatingZoom", start)
     zoomed = in_map(frame, "map => map.getZoom()")
     spot = empty_spot(frame)
     page.mouse.click(*spot)
