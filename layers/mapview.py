@@ -15,7 +15,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from layers import html
@@ -71,8 +73,12 @@ class ViewUpdate:
     context: bool = True
 
 
-class MapControls(MacroElement):
+class MapControls(JSCSSMixin):
     """The stamp, legend, hint and fit button, and ``maliView`` to update them in place.
+
+    It also loads the marker-cluster plugin with the base map: st_folium loads scripts only
+    when it mounts the map, so a layer that needs a plugin and is switched on later (the
+    clustered incidents) would find it missing.
 
     Parameters
     ----------
@@ -167,6 +173,8 @@ class MapControls(MacroElement):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
         self._name = "MapControls"
+        self.default_js = list(MarkerCluster.default_js)
+        self.default_css = list(MarkerCluster.default_css)
         self.tiles = tiles
         self.context = context
         self.land = land

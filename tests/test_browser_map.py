@@ -223,6 +223,19 @@ def test_incidents_at_one_place_are_counted_and_spread_on_click(
     assert page.console_errors == []
 
 
+def test_incidents_switched_on_later_cluster_and_the_layers_above_still_draw(
+    page: Page, streamlit_server: str
+) -> None:
+    frame = open_map(page, streamlit_server, "?layers=regions,key_events")
+    mark_frame(frame)
+    page.get_by_role("switch", name="Incidents (by event type)").click(force=True)
+    expect(frame.locator(".mali-cluster").first).to_be_visible()
+    expect(frame.locator('path.leaflet-interactive[stroke="#333333"]').first).to_be_attached()
+    expect(frame.locator(".mali-legend")).to_contain_text("Battles and clashes")
+    assert frame_kept(frame)
+    assert page.console_errors == []
+
+
 def test_context_switch_keeps_zoom_and_pan(page: Page, streamlit_server: str) -> None:
     frame = open_map(page, streamlit_server)
     start = in_map(frame, "map => map.getZoom()")
