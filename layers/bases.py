@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import folium
@@ -27,6 +28,8 @@ HOLDERS: dict[str, str] = {
     UNKNOWN_COLOUR: "No cited record yet",
 }
 STYLE = circle_style(RADIUS, "#000000", 2.5)
+#: A leading ISO date in a history line ("2012-03-30: ...").
+ISO_DAY = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})")
 
 
 def holder_colour(held_by: str | None) -> str:
@@ -63,6 +66,14 @@ def legend_html(_bases: gpd.GeoDataFrame) -> str:
     )
 
 
+def _dated(line: str) -> str:
+    """A history line, its leading ISO date written with the month in words."""
+    match = ISO_DAY.match(line)
+    if match is None:
+        return html.text(line)
+    return html.day(match.group(1)) + html.text(line[match.end(1) :])
+
+
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     return {**STYLE, "fillColor": style_key(feature)}
 
@@ -74,10 +85,10 @@ def _feature(b: Any) -> Feature:
 
 def _popup(b: Any) -> str:
     history = b.history if isinstance(b.history, str) else ""
-    lines = "<br>".join(html.text(line) for line in history.split("\n") if line)
+    lines = "<br>".join(_dated(line) for line in history.split("\n") if line)
     rows = [
         ("Held by", html.text(b.held_by) if b.held_by else "no cited record before this date"),
-        ("Recorded from", html.text(b.held_since)),
+        ("Recorded from", html.day(b.held_since)),
         ("Role", html.text(b.role)),
         ("History", lines or "not reported"),
     ]

@@ -12,7 +12,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import Feature, compact_popup, geojson_group, style_key
+from layers.geojson import Feature, geojson_group, style_key
 from mali_geo.displacement_picture import NOT_LOCATED, DisplacementPicture
 from mali_geo.geometry import has_coordinate
 
@@ -209,16 +209,17 @@ def _circle_feature(c: Any, totals: dict[tuple[str, str], Any]) -> Feature:
     tooltip = html.tooltip(c.name if c.placement != NOT_LOCATED else f"{c.host}: {c.name}", figure)
     key = f"{c.kind}|{c.placement}|{circle_radius(int(c.people))}"
     total = totals.get((c.kind, c.host_iso3))
-    lines = [
-        f"{html.text(KIND_LABELS.get(c.kind, c.kind))} in {html.text(c.host)}",
-        f"People: {int(c.people):,} as of {html.text(c.as_of)}",
-        f"Drawn {html.text(PLACEMENT_TEXT.get(c.placement, c.placement))}",
-        f"Sites (as the source spells them): {html.text(c.sites)}",
-        f"Figure: {html.text(c.source)} ({html.link(c.source_url)})",
+    rows = [
+        ("Who", f"{html.text(KIND_LABELS.get(c.kind, c.kind))} in {html.text(c.host)}"),
+        ("People", f"{int(c.people):,} as of {html.text(c.as_of)}"),
+        ("Drawn", html.text(PLACEMENT_TEXT.get(c.placement, c.placement))),
+        ("Sites (as the source spells them)", html.text(c.sites)),
+        ("Figure", html.text(c.source)),
     ]
     if total is not None:
-        lines.append(f"Host total: {total_text(total)}")
-    return tooltip, compact_popup(c.name, lines), key
+        rows.append(("Host total", total_text(total)))
+    links = [html.link(c.source_url)] if html.safe_url(c.source_url) else []
+    return tooltip, html.facts_popup(c.name, rows, links), key
 
 
 def _arrow_feature(a: Any) -> Feature:
@@ -226,12 +227,13 @@ def _arrow_feature(a: Any) -> Feature:
     figure = f"{int(a.people):,} {noun} as of {html.text(a.as_of)}"
     tooltip = html.tooltip(f"{KIND_LABELS.get(a.kind, a.kind)} to {a.host}", figure)
     key = f"{KIND_COLOURS.get(a.kind, OTHER_COLOUR)} {flow_width(int(a.people))}"
-    lines = [
-        f"To {html.text(a.host)}: {figure}",
-        f"Across the border of: {html.text(a.origin_regions)}",
-        html.text(ARROW_NOTE),
+    rows = [
+        ("To", f"{html.text(a.host)}: {figure}"),
+        ("Across the border of", html.text(a.origin_regions)),
+        ("Note", html.text(ARROW_NOTE)),
     ]
-    return tooltip, compact_popup(f"{KIND_LABELS.get(a.kind, a.kind)} to {a.host}", lines), key
+    title = f"{KIND_LABELS.get(a.kind, a.kind)} to {a.host}"
+    return tooltip, html.facts_popup(title, rows, []), key
 
 
 def _short_source(total: Any) -> str:

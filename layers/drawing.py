@@ -14,11 +14,21 @@ import folium
 import geopandas as gpd
 import shapely
 
-from layers import bases, displacement, incidents, key_events, regions, towns
+from layers import bases, displacement, highlight, html, incidents, key_events, regions, towns
 from layers.assets import make_offline
 from mali_geo.catalogue import MENU, Layer
-from mali_geo.config import WGS84
+from mali_geo.config import DEFAULT_REGION_DENSITY, WGS84
 from mali_geo.context import simplified
+
+#: Legend swatches of the symbols that belong to no data layer's legend.
+ORIGIN_SWATCH = (
+    f"width:10px;height:10px;border-radius:50%;border:2px solid {displacement.ORIGIN_COLOUR};"
+    "background:#fff"
+)
+HIGHLIGHT_SWATCH = (
+    f"width:14px;height:14px;border-radius:50%;border:3px solid {highlight.COLOUR};"
+    "background:transparent"
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +54,14 @@ DRAWINGS: dict[Layer, Drawing] = {
             displacement.legend_html,
             draw_order=1,
         ),
+        # Big symbols under small ones: a town's circle rings the base at its centre, and
+        # incidents and key events (small, rare) sit on top, so each can be clicked.
         Drawing(Layer.TOWNS, towns.towns_layer, towns.legend_html, draw_order=2),
-        Drawing(Layer.INCIDENTS, incidents.incidents_layer, incidents.legend_html, draw_order=3),
+        Drawing(Layer.BASES, bases.bases_layer, bases.legend_html, draw_order=3),
+        Drawing(Layer.INCIDENTS, incidents.incidents_layer, incidents.legend_html, draw_order=4),
         Drawing(
-            Layer.KEY_EVENTS, key_events.key_events_layer, key_events.legend_html, draw_order=4
+            Layer.KEY_EVENTS, key_events.key_events_layer, key_events.legend_html, draw_order=5
         ),
-        # On top: a base's colour (who held it) must not be covered.
-        Drawing(Layer.BASES, bases.bases_layer, bases.legend_html, draw_order=5),
     )
 }
 
@@ -61,26 +72,83 @@ def drawn_layers(layers: Collection[str], visible: Collection[str]) -> list[Laye
     return sorted(shown, key=lambda layer: DRAWINGS[layer].draw_order)
 
 
-def map_group(layer: Layer, gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+def map_group(
+    layer: Layer, gdf: gpd.GeoDataFrame, *, density: str = DEFAULT_REGION_DENSITY
+) -> folium.FeatureGroup:
     """The FeatureGroup of one data layer, with offline assets.
 
     Region outlines are simplified for display (a fraction of the size, the same at the zoom
     levels of the map); the downloads keep the full geometry.
+
+    Parameters
+    ----------
+    layer, gdf
+        The layer and the layer as built for a period.
+    density
+        How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
     """
-    if layer is Layer.REGIONS and not gdf.empty:
-        gdf = gdf.set_geometry(_display_shapes(tuple(gdf.geometry.to_wkb())), crs=gdf.crs)
+    if layer is Layer.REGIONS:
+        if not gdf.empty:
+            gdf = gdf.set_geometry(_display_shapes(tuple(gdf.geometry.to_wkb())), crs=gdf.crs)
+        return make_offline(regions.regions_layer(gdf, density=density))
     return make_offline(DRAWINGS[layer].draw(gdf))
 
 
-def legends_html(layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str]) -> str:
+def legends_html(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    visible: Collection[str],
+    *,
+    density: str = DEFAULT_REGION_DENSITY,
+) -> str:
     """The legends of the visible layers, side by side, in the order of the toggles."""
-    parts = [
-        DRAWINGS[layer].legend(layers[layer])
+    parts = _legends(layers, visible, density)
+    cells = "".join(f'<div style="flex:1 1 260px;font-size:13px">{p}</div>' for p in parts)
+    return f'<div class="legends" style="display:flex;flex-wrap:wrap;gap:12px">{cells}</div>'
+
+
+def map_legend_html(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    visible: Collection[str],
+    *,
+    density: str = DEFAULT_REGION_DENSITY,
+    highlights: bool = False,
+) -> str:
+    """The legend drawn on the map: one entry per symbol shown, stacked.
+
+    Parameters
+    ----------
+    layers, visible
+        The built layers and the visible ones (as for :func:`legends_html`).
+    density
+        How regions are shaded (the legend names the rate).
+    highlights
+        Whether a story chapter's highlight rings are drawn.
+    """
+    parts = _legends(layers, visible, density)
+    if Layer.DISPLACEMENT in visible and Layer.DISPLACEMENT in layers:
+        parts.append(
+            html.legend_block(
+                "Flow origin",
+                [(displacement.ORIGIN_LABEL, ORIGIN_SWATCH)],
+            )
+        )
+    if highlights:
+        parts.append(
+            html.legend_block("Story", [("places this chapter points at", HIGHLIGHT_SWATCH)])
+        )
+    return "".join(parts)
+
+
+def _legends(
+    layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str], density: str
+) -> list[str]:
+    return [
+        regions.legend_html(layers[layer], density=density)
+        if layer is Layer.REGIONS
+        else DRAWINGS[layer].legend(layers[layer])
         for layer in MENU
         if layer in visible and layer in layers
     ]
-    cells = "".join(f'<div style="flex:1 1 260px;font-size:13px">{p}</div>' for p in parts)
-    return f'<div class="legends" style="display:flex;flex-wrap:wrap;gap:12px">{cells}</div>'
 
 
 @lru_cache(maxsize=4)

@@ -11,10 +11,12 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from folium.features import GeoJsonStyleMapper
+from folium.plugins import MarkerCluster
 from folium.utilities import get_obj_in_upper_tree
+from jinja2 import Template
 
 from layers import html
 from mali_geo.export import feature_collection
@@ -26,6 +28,31 @@ POPUP_FIELD = "_popup"
 STYLE_FIELD = "_k"
 #: Leaflet path options, from a GeoJSON feature.
 StyleFunction = Callable[[dict[str, Any]], dict[str, Any]]
+#: Leaflet popup options: a readable width, a height that fits the map (the rest scrolls).
+POPUP_OPTIONS: dict[str, Any] = {
+    "max_width": html.POPUP_MAX_WIDTH,
+    "min_width": html.POPUP_MIN_WIDTH,
+    "max_height": html.POPUP_MAX_HEIGHT,
+}
+#: Marker clusters: points that would overlap on screen (or overlap the count circle) are
+#: grouped, and a click on a group at one place spreads its points around it.
+CLUSTER_OPTIONS: dict[str, Any] = {
+    "maxClusterRadius": 28,
+    "spiderfyOnMaxZoom": True,
+    "showCoverageOnHover": False,
+    "zoomToBoundsOnClick": True,
+    "spiderfyDistanceMultiplier": 1.4,
+}
+#: A cluster is a dark circle with its count (styled by ``.mali-cluster`` in the map's CSS).
+CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 22 : n < 100 ? 26 : 30;
+    return L.divIcon({
+        html: '<span>' + n + '</span>', className: 'mali-cluster',
+        iconSize: L.point(size, size)
+    });
+}"""
 #: What a feature shows: its tooltip and popup (safe HTML), and its style key.
 Feature = tuple[str, str, Any]
 
@@ -53,6 +80,7 @@ def geojson_group(
     name: str,
     style: StyleFunction,
     marker: folium.CircleMarker | folium.Marker | None = None,
+    cluster: bool = False,
 ) -> folium.FeatureGroup:
     """One FeatureGroup holding one GeoJson layer, sent compactly.
 
@@ -76,6 +104,9 @@ def geojson_group(
         the same style key must get the same options.
     marker
         For point layers: the marker drawn at each point.
+    cluster
+        For point layers: points that overlap on screen are drawn as one circle with their
+        count, which spreads them out (spiderfies) when clicked.
     """
     group = folium.FeatureGroup(name=name, show=True)
     tooltips, popups, keys = zip(*features, strict=True) if len(features) else ((), (), ())
@@ -87,16 +118,50 @@ def geojson_group(
     data = feature_collection(gdf, layer=name)
     for number, feature in enumerate(data["features"]):
         feature["id"] = number
-    LeanGeoJson(
+    host: Element = group
+    if cluster:
+        # folium's plugins have no annotations
+        host = MarkerCluster(  # type: ignore[no-untyped-call]
+            name=name, icon_create_function=CLUSTER_ICON, options=CLUSTER_OPTIONS
+        ).add_to(group)
+    layer = LeanGeoJson(
         data,
         name=name,
         style_function=style,
         marker=marker,
         tooltip=folium.GeoJsonTooltip(fields=[TOOLTIP_FIELD], labels=False, sticky=False),
-        popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, max_width=340),
+        popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, **POPUP_OPTIONS),
         highlight_function=lambda _f: {"weight": 3},
-    ).add_to(group)
+    )
+    if cluster:
+        layer.add_child(_BindToFeatures())
+    layer.add_to(host)
     return group
+
+
+class _BindToFeatures(MacroElement):
+    """Binds its GeoJson's popup and tooltip to each feature instead of to the GeoJson.
+
+    In a marker cluster the GeoJson layer itself is never on the map (the cluster adds its
+    features one by one), and Leaflet opens a group's popup only if the group is on the map.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (group) {
+            group.eachLayer(function (layer) {
+                if (group._popup) { layer.bindPopup(group._popup._content, group._popup.options); }
+                if (group._tooltip) {
+                    layer.bindTooltip(group._tooltip._content, group._tooltip.options);
+                }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
+        self._name = "BindToFeatures"
 
 
 class LeanGeoJson(folium.GeoJson):
@@ -166,18 +231,3 @@ class _RenderedText(Element):
     def render(self, **kwargs: Any) -> str:
         """The text itself."""
         return self.text
-
-
-def compact_popup(title: Any, lines: Sequence[str]) -> str:
-    """Popup HTML without table markup, which the page would carry once per feature.
-
-    Parameters
-    ----------
-    title
-        Raw text; escaped here.
-    lines
-        Lines of already-safe HTML (made with :mod:`layers.html`).
-    """
-    # Line breaks as newlines shown by pre-line: "\n" is 2 bytes in the page, "<br>" 14.
-    body = "\n".join([f"<b>{html.text(title)}</b>", *lines])
-    return f'<div class="mali-popup" style="white-space:pre-line">{body}</div>'

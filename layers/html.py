@@ -11,6 +11,69 @@ from urllib.parse import urlparse
 import pandas as pd
 
 MISSING = "not reported"
+#: Outlets named by their domain (the last labels of a host), for source links.
+OUTLETS: dict[str, str] = {
+    "wikipedia.org": "Wikipedia",
+    "abamako.com": "aBamako",
+    "bamada.net": "Bamada",
+    "maliactu.net": "Maliactu",
+    "maliweb.net": "Maliweb",
+    "journaldumali.com": "Journal du Mali",
+    "france24.com": "France 24",
+    "opex360.com": "Opex360",
+    "reuters.com": "Reuters",
+    "chicagotribune.com": "Chicago Tribune",
+    "aljazeera.com": "Al Jazeera",
+    "rfi.fr": "RFI",
+    "defense.gouv.fr": "French Ministry of Defence",
+    "jeuneafrique.com": "Jeune Afrique",
+    "dw.com": "DW",
+    "voaafrique.com": "VOA Afrique",
+    "voanews.com": "VOA",
+    "hrw.org": "Human Rights Watch",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "theguardian.com": "The Guardian",
+    "lefigaro.fr": "Le Figaro",
+    "amnesty.org": "Amnesty International",
+    "un.org": "United Nations",
+    "reliefweb.int": "ReliefWeb",
+    "unhcr.org": "UNHCR",
+    "iom.int": "IOM",
+    "naturalearthdata.com": "Natural Earth",
+    "geonames.org": "GeoNames",
+    "openstreetmap.org": "OpenStreetMap",
+    "apnews.com": "AP",
+    "longwarjournal.org": "Long War Journal",
+    "pressafrik.com": "PressAfrik",
+    "malijet.com": "Malijet",
+    "francetvinfo.fr": "Franceinfo",
+    "latimes.com": "Los Angeles Times",
+    "allafrica.com": "AllAfrica",
+    "diplomatie.gouv.fr": "French Foreign Ministry",
+    "internal-displacement.org": "IDMC",
+}
+#: Popup, tooltip and cluster styles, put once in the map's header instead of once per feature.
+POPUP_CSS = """
+.mali-popup { font-size: 12px; line-height: 1.35; overflow-wrap: anywhere; }
+.mali-popup > b { display: block; font-size: 13px; margin-bottom: 3px; }
+.mali-popup table { border-collapse: collapse; width: 100%; }
+.mali-popup th { text-align: left; vertical-align: top; padding: 1px 6px 1px 0;
+  white-space: nowrap; color: #444; font-weight: 600; }
+.mali-popup td { vertical-align: top; padding: 1px 0; }
+.mali-popup .note { margin: 3px 0; }
+.mali-popup .source { margin-top: 4px; padding-top: 3px; border-top: 1px solid #ddd; }
+.mali-cluster, .mali-cluster-key { background: rgba(40, 40, 40, 0.85); color: #fff;
+  border: 2px solid #fff; border-radius: 50%; text-align: center; font: 600 12px/20px sans-serif;
+  box-shadow: 0 0 0 1px #333; }
+.mali-cluster { display: flex; align-items: center; justify-content: center; }
+.mali-cluster-key { display: inline-block; width: 20px; height: 20px; }
+.leaflet-tooltip { width: max-content; max-width: 260px; white-space: normal; }
+"""
+#: Leaflet popup sizes in px: wide enough for a two-column table, low enough for the map.
+POPUP_MIN_WIDTH = 260
+POPUP_MAX_WIDTH = 340
+POPUP_MAX_HEIGHT = 400
 
 
 def text(value: Any) -> str:
@@ -22,6 +85,30 @@ def text(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     return html.escape(str(value), quote=True)
+
+
+def day(value: Any, precision: Any = "day") -> str:
+    """A date with its month in words: "17 Jan 2012"; "Jan 2012" or "2012" at coarser precision.
+
+    Anything that is not a date is escaped as text ("not reported" when missing).
+    """
+    if _missing(value) or value is pd.NaT:
+        return MISSING
+    ts = pd.to_datetime(value, errors="coerce") if isinstance(value, str | pd.Timestamp) else None
+    if ts is None or pd.isna(ts):
+        return text(value)
+    fmt = {"month": "%b %Y", "year": "%Y"}.get(str(precision), "%-d %b %Y")
+    return ts.strftime(fmt)
+
+
+def month(value: str) -> str:
+    """A ``YYYY-MM`` month in words: "2013-01" -> "Jan 2013"."""
+    return pd.Timestamp(f"{value}-01").strftime("%b %Y")
+
+
+def period(start: str, end: str) -> str:
+    """A period of ``YYYY-MM`` months in words: "Jan 2013 – Apr 2013", or "Jan 2013" alone."""
+    return month(start) if start == end else f"{month(start)} – {month(end)}"
 
 
 def safe_url(url: Any) -> str | None:
@@ -39,7 +126,7 @@ def link(url: Any, label: str | None = None) -> str:
     safe = safe_url(url)
     if safe is None:
         return text(url) if url else MISSING
-    shown = text(label if label else _short(safe))
+    shown = text(label if label else outlet(safe))
     return f'<a href="{html.escape(safe, quote=True)}" target="_blank" rel="noopener">{shown}</a>'
 
 
@@ -57,7 +144,11 @@ def fatalities(low: Any, high: Any) -> str:
 
 
 def popup(title: Any, rows: Iterable[tuple[str, str]], sources: Sequence[Any] = ()) -> str:
-    """Popup HTML: an escaped title, a table of (label, already-safe HTML) rows, source links.
+    """Popup HTML: an escaped title, a two-column table of facts, then the sources as links.
+
+    The table and the links are styled by :data:`POPUP_CSS` (in the map's header), so each
+    popup carries only class names; the sources come last, outside the table, where the
+    popup's scrolling always reaches them.
 
     Parameters
     ----------
@@ -67,20 +158,19 @@ def popup(title: Any, rows: Iterable[tuple[str, str]], sources: Sequence[Any] = 
         Pairs of a label (project text) and a value already made safe with :func:`text`,
         :func:`link` or :func:`fatalities`.
     sources
-        Raw source URLs; only http(s) ones become links.
+        Raw source URLs; only http(s) ones become links, named after their outlet.
     """
-    body = "".join(
-        f'<tr><th style="text-align:left;padding-right:6px;vertical-align:top">{label}</th>'
-        f"<td>{value}</td></tr>"
-        for label, value in rows
-    )
-    links = [link(u) for u in sources if u is not None and not _missing(u)]
-    src = "<br>".join(links) if links else MISSING
+    links = [link(u) for u in sources if u is not None and not _missing(u) and safe_url(u)]
+    return facts_popup(title, rows, links)
+
+
+def facts_popup(title: Any, rows: Iterable[tuple[str, str]], links: Sequence[str]) -> str:
+    """Popup HTML from already-safe rows and source links (see :func:`popup`)."""
+    body = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
+    src = " · ".join(links) if links else MISSING
     return (
-        f'<div class="mali-popup" style="max-width:320px"><b>{text(title)}</b>'
-        f'<table style="font-size:12px">{body}'
-        f'<tr><th style="text-align:left;vertical-align:top">Source</th><td class="source">'
-        f"{src}</td></tr></table></div>"
+        f'<div class="mali-popup"><b>{text(title)}</b><table>{body}</table>'
+        f'<div class="source">Sources: {src}</div></div>'
     )
 
 
@@ -93,9 +183,23 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _short(url: str) -> str:
-    host = urlparse(url).netloc
-    return host.removeprefix("www.") or url
+def outlet(url: str) -> str:
+    """The name of the outlet behind a URL ("Reuters", "Wikipedia"), never a bare domain.
+
+    Known outlets by name; otherwise the site's own name from its domain, capitalised
+    ("townhall.com" -> "Townhall").
+    """
+    host = urlparse(url).netloc.lower().split(":")[0].rstrip(".")
+    labels = [part for part in host.split(".") if part]
+    for size in range(len(labels), 0, -1):
+        name = OUTLETS.get(".".join(labels[-size:]))
+        if name:
+            return name
+    generic = {"www", "m", "amp", "en", "fr", "news", "site", "site2", "articles", "mini"}
+    words = [part for part in labels[:-1] if part not in generic]
+    if len(words) > 1 and len(labels[-1]) == 2 and words[-1] in {"co", "com", "org", "gouv"}:
+        words = words[:-1]
+    return (words[-1] if words else host or url).capitalize()
 
 
 def categorical_legend(

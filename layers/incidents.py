@@ -20,10 +20,10 @@ from layers import html
 from layers.geojson import (
     Feature,
     circle_style,
-    compact_popup,
     geojson_group,
     style_key,
 )
+from mali_geo.config import EVENT_GROUPS
 from mali_geo.incidents import (
     GRID_CELL_KM,
     MAX_GRID_CELLS,
@@ -35,21 +35,20 @@ from mali_geo.schema import LOCATION_PRECISION_WORDS
 
 NAME = "Incidents"
 GRID_NAME = "Incidents (aggregated)"
-EVENT_COLOURS: dict[str, str] = {
-    "battle": "#d62728",
-    "air_strike": "#1f77b4",
-    "suicide_attack": "#000000",
-    "ied_landmine": "#8c564b",
-    "rocket_shelling": "#ff7f0e",
-    "armed_attack": "#e377c2",
-    "kidnapping": "#9467bd",
-    "violence_against_civilians": "#bcbd22",
-    "clash_between_armed_groups": "#17becf",
-    "riot_protest": "#2ca02c",
-    "coup_mutiny": "#393b79",
-    "strategic_development": "#7f7f7f",
-    "other": "#c7c7c7",
+#: One colour per event group (Okabe–Ito, colour-blind safe: battles and protests stay apart
+#: under deuteranopia, vermillion against bluish green).
+GROUP_COLOURS: dict[str, str] = {
+    "Battles and clashes": "#d55e00",
+    "Explosions and remote violence": "#0072b2",
+    "Violence against civilians": "#cc79a7",
+    "Protests and riots": "#009e73",
+    "Strategic developments": "#56b4e9",
+    "Coup and mutiny": "#000000",
+    "Other": "#999999",
 }
+#: The group of each fine event type.
+EVENT_GROUP: dict[str, str] = {t: g for g, types in EVENT_GROUPS.items() for t in types}
+EVENT_COLOURS: dict[str, str] = {t: GROUP_COLOURS[g] for t, g in EVENT_GROUP.items()}
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_COLOURS)
 EVENT_INDEX: dict[str, int] = {t: i for i, t in enumerate(EVENT_TYPES)}
 #: Grid cells: lower bounds of the incident-count classes and their fill colours.
@@ -57,6 +56,10 @@ GRID_BINS: tuple[int, ...] = (1, 5, 20, 100, 500)
 GRID_COLOURS: tuple[str, ...] = ("#fed976", "#feb24c", "#fd8d3c", "#e31a1c", "#800026")
 GRID_OUTLINE = "#662506"
 POINT_RADIUS = 5
+#: Source titles longer than this are shortened in popups (the link keeps the whole page).
+TITLE_CHARS = 70
+#: The count shown on the legend's example of a cluster.
+CLUSTER_EXAMPLE = 3
 POINT_STYLE = circle_style(POINT_RADIUS, "#ffffff", 1, opacity=0.9)
 CELL_STYLE: dict[str, Any] = {"color": GRID_OUTLINE, "weight": 0.5, "fillOpacity": 0.7}
 
@@ -64,6 +67,11 @@ CELL_STYLE: dict[str, Any] = {"color": GRID_OUTLINE, "weight": 0.5, "fillOpacity
 def event_colour(event_type: str | None) -> str:
     """The colour of an event type (grey for anything unknown)."""
     return EVENT_COLOURS.get(str(event_type), EVENT_COLOURS["other"])
+
+
+def event_group(event_type: str | None) -> str:
+    """The colour group of an event type ("Other" for anything unknown)."""
+    return EVENT_GROUP.get(str(event_type), "Other")
 
 
 def event_label(event_type: str) -> str:
@@ -91,7 +99,9 @@ def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
     # The style key is the event type's index: short, once per feature in the page.
     features = [(*_point_html(row), k) for row, k in zip(rows, kinds.astype(int), strict=True)]
     marker = folium.CircleMarker(radius=POINT_RADIUS)
-    return geojson_group(incidents, features, name=NAME, style=_point_style, marker=marker)
+    return geojson_group(
+        incidents, features, name=NAME, style=_point_style, marker=marker, cluster=True
+    )
 
 
 def grid_layer(grid: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -125,10 +135,16 @@ def legend_html(incidents: gpd.GeoDataFrame) -> str:
     """
     if is_aggregated(incidents):
         return grid_legend_html(len(incidents))
-    types = sorted(incidents["event_type"].dropna().unique())
+    shown = {event_group(t) for t in incidents["event_type"].dropna().unique()}
     swatch = "width:10px;height:10px;border-radius:5px;background:{colour}"
-    items = [(html.text(event_label(t)), event_colour(t)) for t in types]
-    return html.categorical_legend("Incidents by event type", items, swatch=swatch)
+    items = [(group, colour) for group, colour in GROUP_COLOURS.items() if group in shown]
+    cluster = (
+        f'<span class="mali-cluster-key">{CLUSTER_EXAMPLE}</span> incidents at one place '
+        "(click to spread them)"
+    )
+    return html.categorical_legend(
+        "Incidents by event type", items, swatch=swatch, note=f"<small>{cluster}</small>"
+    )
 
 
 def grid_legend_html(incidents: int) -> str:
@@ -189,26 +205,41 @@ def _point_html(row: tuple[Any, ...]) -> tuple[str, str]:
     """Tooltip and popup of an incident, made once per distinct incident (periods overlap)."""
     i = _PointRow(*row)
     label = event_label(i.event_type)
-    tooltip = html.tooltip(i.place, f"{html.text(i.date_start)} · {html.text(label)}")
+    tooltip = html.tooltip(
+        i.place, f"{html.day(i.date_start, i.date_precision)} · {html.text(label)}"
+    )
     return tooltip, _popup(i)
 
 
 def _popup(i: _PointRow) -> str:
-    """Compact popup: no table markup, which the page would carry once per incident."""
-    dates = html.text(i.date_start)
+    """The incident's facts as a two-column table, its sources as named links."""
+    dates = html.day(i.date_start, i.date_precision)
     if str(i.date_end) != str(i.date_start):
-        dates += f" to {html.text(i.date_end)}"
-    links = [html.link(u) for u in (i.source_url, i.source_url_2) if html.safe_url(u)]
-    lines = [
-        f"{dates} ({html.text(i.date_precision)}) · {html.text(event_label(i.event_type))}",
-        f"Region: {html.text(i.admin1)}",
-        f"Actors: {html.text(i.actors)}",
-        f"Fatalities: {html.fatalities(i.fatalities_low, i.fatalities_high)}{_contained(i)}",
-        f"Location: {location_words(i.location_precision)}",
-        html.text(i.summary),
-        f"Id {html.text(i.incident_id)} · Source: {' '.join(links) or html.text(i.source_title)}",
+        dates += f" to {html.day(i.date_end, i.date_precision)}"
+    links = []
+    if html.safe_url(i.source_url):
+        links.append(html.link(i.source_url, _title(i.source_title, i.source_url)))
+    if html.safe_url(i.source_url_2):
+        links.append(html.link(i.source_url_2))
+    rows = [
+        ("Date", f"{dates} ({html.text(i.date_precision)})"),
+        ("Type", f"{html.text(event_label(i.event_type))} ({event_group(i.event_type)})"),
+        ("Region", html.text(i.admin1)),
+        ("Actors", html.text(i.actors)),
+        ("Fatalities", html.fatalities(i.fatalities_low, i.fatalities_high) + _contained(i)),
+        ("Location", location_words(i.location_precision)),
+        ("What", html.text(i.summary)),
+        ("Id", html.text(i.incident_id)),
     ]
-    return compact_popup(i.place, lines)
+    return html.facts_popup(i.place, rows, links or [html.text(i.source_title)])
+
+
+def _title(title: object, url: object) -> str:
+    """A source's link text: its title, shortened, else its outlet."""
+    if isinstance(title, str) and title.strip():
+        text = title.strip()
+        return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+    return html.outlet(str(url))
 
 
 def location_words(precision: Any) -> str:
@@ -230,10 +261,10 @@ def _contained(i: _PointRow) -> str:
     return f" · toll included in {html.text(i.toll_included_in)}"
 
 
-def counted_elsewhere(count: Any) -> list[str]:
-    """A popup line for a group's incidents whose toll is in another incident's, if any."""
+def counted_elsewhere(count: Any) -> list[tuple[str, str]]:
+    """A popup row for a group's incidents whose toll is in another incident's, if any."""
     n = int(count)
-    return [f"Tolls counted in another incident: {n:,}"] if n else []
+    return [("Tolls counted in another incident", f"{n:,}")] if n else []
 
 
 def _cell_feature(c: Any) -> Feature:
@@ -245,12 +276,14 @@ def _cell_feature(c: Any) -> Feature:
 
 
 def _cell_popup(c: Any) -> str:
-    lines = [
-        f"{c.cell_km:g} km grid cell (equal-area)",
-        f"Fatalities: {html.fatalities(c.fatalities_low, c.fatalities_high)}",
-        f"Without a toll: {c.incidents_without_toll:,}",
+    rows = [
+        ("Cell", f"{c.cell_km:g} km (equal-area grid)"),
+        ("Fatalities", html.fatalities(c.fatalities_low, c.fatalities_high)),
+        ("Without a toll", f"{c.incidents_without_toll:,}"),
         *counted_elsewhere(c.tolls_counted_elsewhere),
-        f"Dates: {html.text(c.first_date)} to {html.text(c.last_date)}",
-        f"Event types: {html.text(c.event_types)}",
+        ("Dates", f"{html.day(c.first_date)} to {html.day(c.last_date)}"),
+        ("Event types", html.text(c.event_types)),
     ]
-    return compact_popup(f"{c.incidents:,} incident(s)", lines)
+    return html.facts_popup(
+        f"{c.incidents:,} incident(s)", rows, ["each incident's own (in the downloads)"]
+    )

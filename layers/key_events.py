@@ -32,12 +32,16 @@ def legend_html(events: gpd.GeoDataFrame) -> str:
 
 
 def _feature(e: Any) -> Feature:
-    return html.tooltip(e.place, f"{html.text(e.date)}: {html.text(e.event)}"), _popup(e), 0
+    return (
+        html.tooltip(e.place, f"{html.day(e.date, e.date_precision)}: {html.text(e.event)}"),
+        _popup(e),
+        0,
+    )
 
 
 def _popup(e: Any) -> str:
     rows = [
-        ("Date", f"{html.text(e.date)} ({html.text(e.date_precision)})"),
+        ("Date", f"{html.day(e.date, e.date_precision)} ({html.text(e.date_precision)})"),
         ("Place", html.text(e.place)),
         ("Quote", f"<i>“{html.text(e.source_quote)}”</i>"),
     ]

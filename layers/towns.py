@@ -9,7 +9,7 @@ import folium
 import geopandas as gpd
 
 from layers import html
-from layers.geojson import circle_style, compact_popup, geojson_group, style_key
+from layers.geojson import circle_style, geojson_group, style_key
 from layers.incidents import counted_elsewhere, readable_types
 from mali_geo.towns import MAX_TOWN_SOURCES
 
@@ -27,7 +27,11 @@ def town_radius(incidents: int) -> float:
 
 
 def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Towns with at least one incident, sized by count, with tooltip and popup."""
+    """Towns with at least one incident, sized by count, with tooltip and popup.
+
+    The biggest circles are drawn first, so a small town next to a big one stays on top.
+    """
+    towns = towns.sort_values("incidents", ascending=False, kind="stable")
     features = [
         (html.tooltip(t.name, f"{t.incidents} incident(s)"), _popup(t), town_radius(t.incidents))
         for t in towns.itertuples()
@@ -50,23 +54,22 @@ def legend_html(_towns: gpd.GeoDataFrame) -> str:
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    return {"radius": style_key(feature), **STYLE}
+    return {**STYLE, "radius": style_key(feature)}
 
 
 def _popup(t: Any) -> str:
     # The popup links the first few sources; the downloads carry every one.
-    urls = [s for s in str(t.source).split("\n") if s]
+    urls = [s for s in str(t.source).split("\n") if html.safe_url(s)]
     sources = [html.link(s) for s in urls[:MAX_TOWN_SOURCES]]
     if len(urls) > MAX_TOWN_SOURCES:
         sources.append(f"and {len(urls) - MAX_TOWN_SOURCES} more (every source is in the download)")
-    lines = [
-        f"Region (2012): {html.text(t.admin1)}",
-        f"Incidents: {html.text(t.incidents)}",
-        f"Fatalities: {html.fatalities(t.fatalities_low, t.fatalities_high)}",
-        f"Without a toll: {html.text(t.incidents_without_toll)}",
+    rows = [
+        ("Region (2012)", html.text(t.admin1)),
+        ("Incidents", html.text(t.incidents)),
+        ("Fatalities", html.fatalities(t.fatalities_low, t.fatalities_high)),
+        ("Without a toll", html.text(t.incidents_without_toll)),
         *counted_elsewhere(t.tolls_counted_elsewhere),
-        f"Dates: {html.text(t.first_date)} to {html.text(t.last_date)}",
-        f"Event types: {html.text(readable_types(t.event_types))}",
-        f"Source: {' '.join(sources) or html.MISSING}",
+        ("Dates", f"{html.day(t.first_date)} to {html.day(t.last_date)}"),
+        ("Event types", html.text(readable_types(t.event_types))),
     ]
-    return compact_popup(t.name, lines)
+    return html.facts_popup(t.name, rows, sources)

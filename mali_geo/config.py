@@ -58,3 +58,25 @@ ARMED_GROUPS: tuple[str, ...] = ("MNLA", "Ansar Dine", "AQIM", "MUJAO", "Islamis
 
 #: Where UNHCR's figures can be looked up (the data came via UNHCR's ``refugees`` R package).
 UNHCR_URL = "https://www.unhcr.org/refugee-statistics/"
+
+#: Event types grouped for the map's colours (at most 7 groups stay readable): group label ->
+#: the project's fine event types in it. The popups still name the fine type.
+EVENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "Battles and clashes": ("battle", "clash_between_armed_groups", "armed_attack"),
+    "Explosions and remote violence": (
+        *("air_strike", "ied_landmine", "rocket_shelling", "suicide_attack"),
+    ),
+    "Violence against civilians": ("violence_against_civilians", "kidnapping"),
+    "Protests and riots": ("riot_protest",),
+    "Strategic developments": ("strategic_development",),
+    "Coup and mutiny": ("coup_mutiny",),
+    "Other": ("other",),
+}
+
+#: How regions are shaded: incidents per 10,000 km² of area, or per 100,000 inhabitants (2009
+#: census). The key is the option's name in code and URLs; the value its legend wording.
+REGION_DENSITIES: dict[str, str] = {
+    "area": "incidents per 10,000 km²",
+    "people": "incidents per 100,000 people (2009 census)",
+}
+DEFAULT_REGION_DENSITY = "area"

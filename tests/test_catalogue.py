@@ -28,7 +28,10 @@ def test_files_toggles_and_drawing_orders_are_each_complete() -> None:
     assert [str(x) for x in MENU] == [n for n in TOGGLES if n != "context"]
     orders = [d.draw_order for d in DRAWINGS.values()]
     assert len(set(orders)) == len(Layer)
-    assert drawn_layers(LAYERS, LAYERS)[-1] is Layer.BASES  # bases on top
+    # big symbols under small ones: towns under bases, key events (small, rare) on top
+    order = drawn_layers(LAYERS, LAYERS)
+    assert order.index(Layer.TOWNS) < order.index(Layer.BASES) < order.index(Layer.KEY_EVENTS)
+    assert order[-1] is Layer.KEY_EVENTS
     assert "incidents" not in DEFAULT_LAYERS
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from layers.assets import walk
 from layers.drawing import legends_html
 from layers.incidents import GRID_NAME, NAME, grid_colour, incidents_layer, legend_html
 from mali_geo.catalogue import build_layers
@@ -135,5 +136,5 @@ def test_imported_incidents_above_the_limit_reach_the_map_as_a_grid(
 
 
 def _features(group: folium.FeatureGroup) -> list[dict]:
-    geojson = next(iter(group._children.values()))
+    geojson = next(c for c in walk(group) if isinstance(c, folium.GeoJson))
     return json.loads(json.dumps(geojson.data))["features"]

@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from layers import html
+from layers.assets import walk
 from layers.basemap import ATTRIBUTION, base_map
 from layers.bases import bases_layer, holder_colour
 from layers.context import context_layer
@@ -42,7 +43,7 @@ def layers_2013(ds: Dataset) -> dict[str, gpd.GeoDataFrame]:
 def geojson_features(group: object) -> list[dict]:
     """The features of every GeoJson child of a FeatureGroup."""
     out = []
-    for child in group._children.values():
+    for child in walk(group):  # incidents sit in a marker cluster inside the group
         data = getattr(child, "data", None)
         if isinstance(data, dict) and data.get("type") == "FeatureCollection":
             out.extend(data["features"])

@@ -1,6 +1,7 @@
 """The map of a view: the fixed base and the period's layers, each rendered once and cached.
 
-The base is rendered per basemap and context, each data layer per its catalogue key (bases
+The base is rendered once (basemap and context are switched in place), each data layer per
+its catalogue key (bases
 and flows stay when only the start moves), a story chapter's highlights per chapter (see
 :mod:`ui.cached_map`): st_folium would render the whole map again on every rerun.
 """
@@ -12,12 +13,15 @@ from dataclasses import dataclass
 import geopandas as gpd
 import streamlit as st
 
+from layers import html
 from layers.basemap import TILES, base_map
 from layers.context import context_layer
-from layers.drawing import drawn_layers, map_group
+from layers.drawing import drawn_layers, map_group, map_legend_html
 from layers.highlight import highlight_layer
+from layers.mapview import ViewUpdate, view_group
 from mali_geo import story
 from mali_geo.catalogue import SPECS, Layer
+from mali_geo.config import DEFAULT_REGION_DENSITY
 from mali_geo.dataset import Dataset
 from mali_geo.view import CONTEXT, Basemap, ViewState
 from ui.cached_map import RenderedGroups, RenderedMap, combine, render_group, render_map, show_map
@@ -33,6 +37,7 @@ class BuiltLayer:
     layer: Layer
     frame: gpd.GeoDataFrame
     key: tuple[object, ...]
+    density: str = DEFAULT_REGION_DENSITY
 
 
 def _built_key(built: BuiltLayer) -> tuple[object, ...]:
@@ -44,33 +49,54 @@ def draw_map(
     layers: dict[str, gpd.GeoDataFrame],
     state: ViewState,
     chapter: story.Chapter | None,
+    *,
+    density: str = DEFAULT_REGION_DENSITY,
 ) -> None:
-    """The map: a fixed base (context) plus the period's layers, added without a remount."""
-    base = rendered_base(state.basemap, CONTEXT in state.layers)
+    """The map: a fixed base plus the period's layers and view, all updated without a remount.
+
+    Parameters
+    ----------
+    density
+        How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
+    """
+    base = rendered_base()
     view = state.built_for
     parts = []
     for position, layer in enumerate(drawn_layers(layers, state.layers)):
         frame = layers[layer]
         key = (ds.incidents_key, *SPECS[layer].cache_key(frame, view))
-        parts.append(rendered_layer(BuiltLayer(layer, frame, key), position))
+        if layer is Layer.REGIONS:
+            key = (*key, density)
+        parts.append(rendered_layer(BuiltLayer(layer, frame, key, density), position))
     if chapter is not None:
         parts.append(rendered_highlight(chapter.id, len(parts)))
+    update = ViewUpdate(
+        period=html.period(view.start, view.end),
+        legend=map_legend_html(
+            layers, state.layers, density=density, highlights=chapter is not None
+        ),
+        tiles="" if TILES[state.basemap] is None else str(state.basemap),
+        context=CONTEXT in state.layers,
+    )
+    parts.append(rendered_view(update, len(parts)))
     center, zoom = (chapter.center, chapter.zoom) if chapter else (None, None)
     show_map(base, combine(parts), key="map", height=MAP_HEIGHT, center=center, zoom=zoom)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def rendered_base(basemap: Basemap, context: bool) -> RenderedMap:
-    """The base map (tiles, context, attribution), rendered once per basemap and context."""
-    over_tiles = TILES[basemap] is not None
-    layer = context_layer(*context_data(), over_tiles=over_tiles) if context else None
-    return render_map(base_map(basemap, context=layer))
+@st.cache_resource(show_spinner=False, max_entries=1)
+def rendered_base() -> RenderedMap:
+    """The base map (every basemap's tiles, hidden; context; controls), rendered once.
+
+    It never changes, so switching the basemap or the context keeps the zoom and the pan:
+    the in-place update (:func:`layers.mapview.view_group`) shows and hides them.
+    """
+    return render_map(base_map(Basemap.OFFLINE, context=context_layer(*context_data())))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={BuiltLayer: _built_key})
 def rendered_layer(built: BuiltLayer, position: int) -> RenderedGroups:
     """One data layer rendered at its position on the map, once per content."""
-    return render_group(map_group(built.layer, built.frame), position)
+    return render_group(map_group(built.layer, built.frame, density=built.density), position)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -78,3 +104,9 @@ def rendered_highlight(chapter: str, position: int) -> RenderedGroups:
     """A story chapter's highlighted places, rendered once."""
     points = story.highlight_points(story.chapter(chapter), shipped())
     return render_group(highlight_layer(points), position)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def rendered_view(update: ViewUpdate, position: int) -> RenderedGroups:
+    """The in-place update of stamp, legend, tiles and context, rendered once per content."""
+    return render_group(view_group(update), position)
