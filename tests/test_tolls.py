@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from tests_paths import DATA
 
+from layers.assets import walk
 from layers.incidents import incidents_layer
 from layers.regions import regions_layer
 from mali_geo.dataset import load_dataset, with_incidents
@@ -91,9 +92,9 @@ def test_popup_says_where_the_toll_is_and_how_precise_the_place_is(
 ) -> None:
     page = json.dumps(_features(incidents_layer(konna)), ensure_ascii=False)
     assert "toll included in TK-01" in page
-    assert "Location: exact place" in page
-    assert "Location: near a place / between two places" in page
-    assert "Location: region or massif" in page
+    assert "<th>Location</th><td>exact place</td>" in page
+    assert "<th>Location</th><td>near a place / between two places</td>" in page
+    assert "<th>Location</th><td>region or massif</td>" in page
 
 
 def test_a_region_without_incidents_has_no_known_toll(konna: gpd.GeoDataFrame) -> None:
@@ -114,5 +115,9 @@ def test_a_region_without_incidents_has_no_known_toll(konna: gpd.GeoDataFrame) -
 
 
 def _features(group: folium.FeatureGroup) -> list[dict]:
-    geojson = next(iter(group._children.values()))
-    return json.loads(json.dumps(geojson.data))["features"]
+    out: list[dict] = []
+    for child in walk(group):  # incidents sit in a marker cluster inside the group
+        data = getattr(child, "data", None)
+        if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+            out.extend(json.loads(json.dumps(data))["features"])
+    return out
