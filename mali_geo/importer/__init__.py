@@ -55,7 +55,7 @@ from mali_geo import export
 from mali_geo.config import POINT_PRECISION
 from mali_geo.errors import ImportFileError
 from mali_geo.importer import _read, _rows, _table, formats
-from mali_geo.importer._read import MAX_IMPORT_BYTES
+from mali_geo.importer._read import MAX_IMPORT_BYTES, UPLOAD_LIMIT_HINT
 from mali_geo.importer.formats import Format, FormatSpec
 from mali_geo.importer.formats._mapping import near_mali
 from mali_geo.importer.formats.ucdp import GED_COLUMNS
@@ -66,6 +66,7 @@ __all__ = [
     "GED_COLUMNS",
     "MAX_IMPORT_BYTES",
     "REJECTED_COLUMNS",
+    "UPLOAD_LIMIT_HINT",
     "Format",
     "ImportReport",
     "ImportResult",
@@ -230,7 +231,7 @@ class ImportResult:
 
 
 def import_bytes(
-    data: bytes, *, source_name: str, max_bytes: int = MAX_IMPORT_BYTES
+    data: bytes, *, source_name: str, max_bytes: int | None = MAX_IMPORT_BYTES
 ) -> ImportResult:
     """Import an incident file given as bytes.
 
@@ -241,7 +242,7 @@ def import_bytes(
     source_name
         The file name the user gave (kept in the result; never used to guess the format).
     max_bytes
-        Largest accepted size.
+        Largest accepted size (the browser upload limit by default; ``None``: any size).
 
     Returns
     -------
@@ -269,7 +270,7 @@ def import_bytes(
         raise ImportFileError(msg) from exc
 
 
-def import_file(path: str | Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> ImportResult:
+def import_file(path: str | Path, *, max_bytes: int | None = None) -> ImportResult:
     """Import an incident file from disk.
 
     Parameters
@@ -277,7 +278,8 @@ def import_file(path: str | Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Impor
     path
         The file; its name becomes :attr:`ImportResult.source_name`.
     max_bytes
-        Largest accepted size, checked before reading.
+        Largest accepted size, checked before reading; by default a local file may have
+        any size that fits in memory.
 
     Returns
     -------
