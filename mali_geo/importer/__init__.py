@@ -14,13 +14,14 @@ The import runs by stage, one module each:
   file (UTF-16 with BOM; else UTF-8 with or without BOM unless most lines with non-ASCII
   bytes are not UTF-8, then Windows-1252 or Latin-1), the header's size limit and the
   delimiter (comma, semicolon or tab; Excel's ``sep=`` line is honoured);
-- the table (:mod:`._table`): delimited text, a JSON array of row objects (bare, or the
-  UCDP API's ``{"Result": [...]}`` and the ACLED API's ``{"data": [...]}``) or a GeoJSON
-  FeatureCollection as columns of text; an HXL tag row under the header is skipped. A row
-  with the wrong number of fields, a quoted field left open at the end of the file, text
-  after a closing quote, a cell over :data:`~mali_geo.importer._read.MAX_CELL_CHARS`
-  characters, or (in a UTF-8 file) a line that is not UTF-8 is a ``malformed row:``; its
-  ``line`` is where the record starts and
+- the table (:mod:`._columnar`, pyarrow's CSV reader, where it reads a file exactly as the
+  record-by-record reader of :mod:`._table` would, else the latter): delimited text, a JSON
+  array of row objects (bare, or the UCDP API's ``{"Result": [...]}`` and the ACLED API's
+  ``{"data": [...]}``) or a GeoJSON FeatureCollection as columns of text; an HXL tag row
+  under the header is skipped. A row with the wrong number of fields, a quoted field left
+  open at the end of the file, text after a closing quote, a cell over
+  :data:`~mali_geo.importer._read.MAX_CELL_CHARS` characters, or (in a UTF-8 file) a line
+  that is not UTF-8 is a ``malformed row:``; its ``line`` is where the record starts and
   ``raw`` holds all the lines it spans. Blank lines are not rows;
 - the format (:mod:`.formats`): detected from the content, never from the file name, each
   format's detection next to its mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`
@@ -54,7 +55,7 @@ import pandas as pd
 from mali_geo import export
 from mali_geo.config import POINT_PRECISION
 from mali_geo.errors import ImportFileError
-from mali_geo.importer import _read, _rows, _table, formats
+from mali_geo.importer import _columnar, _read, _rows, _table, formats
 from mali_geo.importer._read import MAX_IMPORT_BYTES, UPLOAD_LIMIT_HINT
 from mali_geo.importer.formats import Format, FormatSpec
 from mali_geo.importer.formats._mapping import near_mali
@@ -369,6 +370,9 @@ def _table_and_format(text: str) -> tuple[_table.Table, FormatSpec]:
     if doc is not None:
         table = _table.read_records(doc)
         return table, formats.for_table(frozenset(table.columns))
+    columnar = _columnar.read_csv(text, formats.implied_header)
+    if columnar is not None:
+        return columnar, formats.for_table(frozenset(columnar.columns))
     try:
         table = _table.read_csv(text, formats.implied_header)
         return table, formats.for_table(frozenset(table.columns))

@@ -152,7 +152,7 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
             malformed.append(Malformed(record.start, reason, raw_lines(record.start, record.end)))
     line = np.array(starts, dtype=np.int64)
     layout = "CSV without header" if implied is not None else "CSV"
-    if implied is None and _upper_case(names):
+    if implied is None and upper_case(names):
         layout += " (upper-case header)"
     return Table(
         cells.columns(),
@@ -476,7 +476,7 @@ def _fit(record: list[str], columns: Sequence[str]) -> list[str]:
     return record
 
 
-def _upper_case(header: Sequence[str]) -> bool:
+def upper_case(header: Sequence[str]) -> bool:
     """A header whose names are all upper case (ACLED's older layout)."""
     letters = "".join(header)
     return any(ch.isalpha() for ch in letters) and letters == letters.upper()
