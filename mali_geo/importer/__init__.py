@@ -297,8 +297,10 @@ def import_file(path: str | Path, *, max_bytes: int | None = None) -> ImportResu
     return import_bytes(data, source_name=path.name, max_bytes=max_bytes)
 
 
-def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write accepted incidents as GeoJSON and rejected rows as CSV.
+def write_import(
+    result: ImportResult, out_dir: str | Path, *, fmt: str = "geojson", by_year: bool = False
+) -> tuple[Path, Path]:
+    """Write accepted incidents as GeoJSON (or GeoParquet) and rejected rows as CSV.
 
     Parameters
     ----------
@@ -309,24 +311,32 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
         and ``rejected.csv`` (line, reason, raw; spreadsheet-safe: a cell a spreadsheet would
         run as a formula starts with ``'``, see :mod:`mali_geo.spreadsheet`) into; created
         if needed.
+    fmt
+        ``"geojson"``, or ``"parquet"`` for ``incidents.parquet`` (GeoParquet), or with
+        ``by_year`` an ``incidents/`` folder partitioned by start year (``year=2013/...``),
+        which :func:`mali_geo.store.read_store` reads.
 
     Returns
     -------
     tuple of pathlib.Path
-        The GeoJSON path and the CSV path.
+        The incidents' path and the CSV path.
     """
+    from mali_geo.store import write_store
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    geojson_path = out / "incidents.geojson"
     csv_path = out / "rejected.csv"
     # lat/lon properties carry the precision of the point they describe
     incidents = result.incidents.round({"lat": POINT_PRECISION, "lon": POINT_PRECISION})
-    text = export.dumps(export.feature_collection(incidents))
-    geojson_path.write_text(text, encoding="utf-8")
+    if fmt == "parquet":
+        name = "incidents" if by_year else "incidents.parquet"
+        incidents_path = write_store(incidents, out / name, by_year=by_year)
+    else:
+        incidents_path = export.write_geojson(incidents, out / "incidents.geojson")
     # a rejected row is the user's text: a cell such as "=HYPERLINK(...)" must stay text
     rejected = spreadsheet_safe_csv(result.rejected.loc[:, list(REJECTED_COLUMNS)])
     csv_path.write_text(rejected, encoding="utf-8", newline="")
-    return geojson_path, csv_path
+    return incidents_path, csv_path
 
 
 def _import_text(text: str, source_name: str) -> ImportResult:
