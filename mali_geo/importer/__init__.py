@@ -43,7 +43,6 @@ process bounded in time and memory, for an app that imports the files its users 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -210,11 +209,11 @@ class ImportResult:
         span = None
         if len(incidents):
             span = (f"{starts.min():%Y-%m-%d}", f"{starts.max():%Y-%m-%d}")
-        years = Counter(int(y) for y in starts.dt.year)
-        regions = Counter(
-            str(r) if isinstance(r, str) and r.strip() else "(none)" for r in incidents["admin1"]
-        )
-        kinds = Counter(str(r).split(":", 1)[0] for r in self.rejected["reason"])
+        years = starts.dt.year.value_counts().sort_index()
+        admin1 = incidents["admin1"].astype("str")
+        named = incidents["admin1"].notna() & (admin1.str.strip() != "")
+        regions = _most_common(admin1.where(named, "(none)"))
+        kinds = _most_common(self.rejected["reason"].astype("str").str.split(":", n=1).str[0])
         return ImportReport(
             read=self.read,
             accepted=self.accepted,
@@ -224,10 +223,10 @@ class ImportResult:
             format=f"{formats.REGISTRY[self.format].name}, {self.layout}",
             date_convention=self.date_convention,
             date_span=span,
-            by_year=dict(sorted(years.items())),
-            by_region=dict(regions.most_common()),
+            by_year={int(y): int(n) for y, n in years.items()},
+            by_region=regions,
             hxl_line=self.hxl_line,
-            reasons=dict(kinds.most_common()),
+            reasons=kinds,
         )
 
 
@@ -405,6 +404,14 @@ def _rejected(table: _table.Table, reasons: np.ndarray, ok: np.ndarray) -> pd.Da
     )
     rejected = rejected.astype({"line": "int64", "reason": "str", "raw": "str"})
     return rejected.sort_values("line", kind="stable", ignore_index=True)
+
+
+def _most_common(values: pd.Series[str]) -> dict[str, int]:
+    """Counts of each value, most first, ties in order of first appearance (as ``Counter``)."""
+    codes, uniques = pd.factorize(values)
+    counts = np.bincount(codes, minlength=len(uniques))
+    order = np.argsort(-counts, kind="stable")
+    return {str(uniques[i]): int(counts[i]) for i in order}
 
 
 def _read_count(table: _table.Table) -> int:
