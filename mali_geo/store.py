@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.dataset as pa_ds
 
 from mali_geo.errors import DataError
-from mali_geo.importer import ImportResult, import_file
+from mali_geo.importer import ImportResult, import_bytes, read_local_file
 from mali_geo.importer.formats import Format
 from mali_geo.schema import INCIDENT_COLUMNS, OPTIONAL_INCIDENT_COLUMNS, incidents_gdf
 
@@ -36,7 +36,6 @@ CACHE_ENV: Final = "MALI_GEO_CACHE"
 CACHE_VERSION: Final = 1
 #: The hive partition column of a store folder.
 PARTITION: Final = "year"
-_CHUNK: Final = 1 << 22
 
 
 def cache_dir() -> Path:
@@ -48,12 +47,10 @@ def cache_dir() -> Path:
     return Path(base) / "mali-geo"
 
 
-def file_digest(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks, with :data:`CACHE_VERSION` mixed in."""
+def bytes_digest(data: bytes) -> str:
+    """SHA-256 of a file's bytes, with :data:`CACHE_VERSION` mixed in: the cache key."""
     digest = hashlib.sha256(f"mali-geo import v{CACHE_VERSION}\n".encode())
-    with Path(path).open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
+    digest.update(data)
     return digest.hexdigest()
 
 
@@ -63,7 +60,7 @@ def cached_import(path: str | Path, *, cache: str | Path | None = None) -> Impor
     Parameters
     ----------
     path
-        The file to import.
+        The file to import (a directory, device or FIFO is refused before reading).
     cache
         The cache folder; :func:`cache_dir` by default.
 
@@ -71,12 +68,19 @@ def cached_import(path: str | Path, *, cache: str | Path | None = None) -> Impor
     -------
     ImportResult
         Equal to :func:`mali_geo.importer.import_file`'s for the same bytes.
+
+    Raises
+    ------
+    ImportFileError
+        As :func:`mali_geo.importer.import_file`.
     """
     path = Path(path)
-    entry = Path(cache or cache_dir()) / file_digest(path)
+    data = read_local_file(path)
+    entry = Path(cache or cache_dir()) / bytes_digest(data)
     if (entry / "import.json").is_file():
         return _read_entry(entry, path.name)
-    result = import_file(path)
+    result = import_bytes(data, source_name=path.name, max_bytes=None)
+    del data
     _write_entry(result, entry)
     return result
 

@@ -72,6 +72,7 @@ __all__ = [
     "ImportResult",
     "import_bytes",
     "import_file",
+    "read_local_file",
     "write_import",
 ]
 
@@ -294,6 +295,17 @@ def import_file(path: str | Path, *, max_bytes: int | None = None) -> ImportResu
     path = Path(path)
     data = _read.read_path(path, max_bytes)
     return import_bytes(data, source_name=path.name, max_bytes=max_bytes)
+
+
+def read_local_file(path: str | Path, *, max_bytes: int | None = None) -> bytes:
+    """A regular file's bytes; a directory, device or FIFO is refused before reading.
+
+    Raises
+    ------
+    ImportFileError
+        The file is not a regular file, is over ``max_bytes`` or cannot be read.
+    """
+    return _read.read_path(Path(path), max_bytes)
 
 
 def write_import(

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from mali_geo.errors import ImportFileError
-from mali_geo.importer._read import MAX_CELL_CHARS, UNDECODED, header_position
+from mali_geo.importer._read import MAX_CELL_CHARS, header_position
 from mali_geo.importer._table import (
     ImpliedHeader,
     Table,
@@ -55,9 +55,10 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table | None:
         The table, or ``None`` when the file needs the record-by-record reader (see the
         module's docstring): a malformed row, a quoted line break, a blank line...
     """
-    if UNDECODED.search(text) is not None:
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 (:data:`UNDECODED`): row by row
         return None
-    data = text.encode("utf-8")
     lines = _LineIndex(data)
     if lines.has_lone_cr:
         return None
