@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +38,23 @@ def _texts() -> dict[str, str]:
         **TRICKY,
         "plain": plain,
         "crlf": plain.replace("\n", "\r\n"),
+        "all quoted": _quote_all(plain),
+        "some lines quoted": "".join(
+            line.replace('"', "").replace(", with a comma", "") if i % 3 else line
+            for i, line in enumerate(plain.splitlines(keepends=True))
+        ),
         "excel sep line": "sep=;\n" + plain.replace(",", ";"),
         "hxl": HEADER + "#id,#date,#geo+lat,#geo+lon,#loc,#affected+killed,#description\n" + plain,
     }
+
+
+def _quote_all(text: str) -> str:
+    """Every field quoted, as spreadsheets and pandas' QUOTE_ALL write them."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+        csv.reader(io.StringIO(text))
+    )
+    return buffer.getvalue()
 
 
 def _same(fast: _table.Table, slow: _table.Table) -> None:
@@ -66,10 +82,10 @@ def test_the_usual_exports_take_the_columnar_path() -> None:
     texts = _texts()
     read = [
         name
-        for name in ("plain", "crlf", "excel sep line", "hxl", "acled_hdx_hxl.csv")
+        for name in ("plain", "crlf", "all quoted", "some lines quoted", "hxl", "excel sep line")
         if _columnar.read_csv(texts[name], formats.implied_header) is not None
     ]
-    assert read == ["plain", "crlf", "excel sep line", "hxl", "acled_hdx_hxl.csv"]
+    assert read == ["plain", "crlf", "all quoted", "some lines quoted", "hxl", "excel sep line"]
 
 
 def test_a_file_with_one_malformed_row_keeps_every_reason() -> None:

@@ -20,7 +20,8 @@ malformed row worded as before.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
 import numpy as np
@@ -44,6 +45,8 @@ _CR: Final = ord("\r")
 _QUOTE: Final = ord('"')
 #: Lines read to find the header (blank lines and Excel's ``sep=`` line before it).
 _HEAD_LINES: Final = 64
+#: Lines with a quote compared with the csv module at a time.
+_CHECK_BLOCK: Final = 20_000
 
 
 def read_csv(text: str, implied_header: ImpliedHeader) -> Table | None:
@@ -130,6 +133,10 @@ class _LineIndex:
         """A line (0-based) without its line break."""
         return self._data[self._starts[index] : self._ends[index]].decode("utf-8")
 
+    def span(self, first: int, last: int) -> str:
+        """Lines ``first``..``last`` (0-based, inclusive) as one text."""
+        return self._data[self._starts[first] : self._ends[last]].decode("utf-8")
+
     def head(self, count: int) -> list[str]:
         """The first lines, line breaks kept, as :func:`header_position` reads them."""
         last = min(count, self.count)
@@ -145,7 +152,8 @@ class _LineIndex:
     def quoted(self, index: int) -> npt.NDArray[np.int64]:
         """Lines from ``index`` on that hold a quote character."""
         at = np.flatnonzero(self._buf == _QUOTE)
-        found = np.unique(np.searchsorted(self._ends, at, side="left"))
+        found = np.searchsorted(self._ends, at, side="left")  # sorted, as ``at`` is
+        found = found[np.flatnonzero(np.diff(found, prepend=-1))]
         return found[found >= index].astype(np.int64)
 
 
@@ -189,15 +197,29 @@ def _row(arrow: pa.Table, index: int) -> list[str]:
 
 
 def _quoted_lines_agree(arrow: pa.Table, lines: _LineIndex, data_line: int, delimiter: str) -> bool:
-    """Whether the csv module reads every line with a quote as pyarrow did."""
+    """Whether the csv module reads every line with a quote as pyarrow did.
+
+    Compared a block of lines at a time: a file quoting every field has a quote on each line.
+    """
     quoted = lines.quoted(data_line)
-    if not len(quoted):
-        return True
-    rows = arrow.take(pa.array(quoted - data_line)).to_pydict()
-    cells = list(rows.values())
-    for k, index in enumerate(quoted.tolist()):
-        if _fields(lines.text(index), delimiter) != [column[k] for column in cells]:
+    for start in range(0, len(quoted), _CHECK_BLOCK):
+        block = quoted[start : start + _CHECK_BLOCK]
+        theirs = arrow.take(pa.array(block - data_line))
+        first, last = int(block[0]), int(block[-1])
+        texts: Iterable[str] = (
+            io.StringIO(lines.span(first, last), newline="")
+            if last - first == len(block) - 1  # consecutive lines: decoded at once
+            else (lines.text(index) for index in block.tolist())
+        )
+        try:
+            ours = list(csv.reader(texts, delimiter=delimiter, strict=True))
+        except csv.Error:
             return False
+        if len(ours) != len(block) or any(len(row) != theirs.num_columns for row in ours):
+            return False  # the csv module joined lines, or split a line differently
+        for j, column in enumerate(zip(*ours, strict=True)):
+            if not pa.array(column, pa.string()).equals(theirs.column(j).combine_chunks()):
+                return False
     return True
 
 
