@@ -10,8 +10,9 @@ without an error. So the columnar path is taken only for a file it reads exactly
   :data:`~mali_geo.importer._read.MAX_CELL_CHARS` bytes, and every line a row of the header's
   width (pyarrow refuses another width);
 - the text decoded as UTF-8 throughout, and has no line break but ``\n`` and ``\r\n``;
-- every line holding a quote character is parsed again by the csv module (strict), which
-  must give the same fields.
+- every line holding a quote character either has only fields quoted whole or without a
+  leading quote (matched by a regular expression over all lines at once), or is parsed again
+  by the csv module (strict), which must give the same fields.
 
 Anything else returns ``None``, and the caller reads the file record by record, with every
 malformed row worded as before.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
@@ -28,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
 from mali_geo.errors import ImportFileError
@@ -149,6 +152,28 @@ class _LineIndex:
         lengths = self._ends[index:] - self._starts[index:]
         return bool(np.all(lengths > 0) and np.all(lengths <= MAX_CELL_CHARS))
 
+    def plainly_quoted(
+        self, indices: npt.NDArray[np.int64], delimiter: str
+    ) -> npt.NDArray[np.bool_]:
+        """Which of these lines are fields each quoted whole or holding no leading quote.
+
+        On such a line (a quoted field closed right before a delimiter or the line's end,
+        ``""`` inside it) pyarrow and the csv module read the same fields; matched by RE2, in
+        C++, over all the lines at once.
+        """
+        if not len(indices):
+            return np.zeros(0, dtype=bool)
+        offsets = np.concatenate((self._starts, [len(self._data)])).astype(np.int64)
+        every = pa.LargeStringArray.from_buffers(
+            self.count, pa.py_buffer(offsets.tobytes()), pa.py_buffer(self._data)
+        )
+        chosen = every.take(pa.array(indices))
+        d = re.escape(delimiter)
+        field = f'(?:"(?:[^"]|"")*"|[^"{d}\r\n][^{d}\r\n]*|)'
+        pattern = f"^{field}(?:{d}{field})*\r?\n?$"
+        found = pa_compute.match_substring_regex(chosen, pattern)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
     def quoted(self, index: int) -> npt.NDArray[np.int64]:
         """Lines from ``index`` on that hold a quote character."""
         at = np.flatnonzero(self._buf == _QUOTE)
@@ -202,6 +227,7 @@ def _quoted_lines_agree(arrow: pa.Table, lines: _LineIndex, data_line: int, deli
     Compared a block of lines at a time: a file quoting every field has a quote on each line.
     """
     quoted = lines.quoted(data_line)
+    quoted = quoted[~lines.plainly_quoted(quoted, delimiter)]
     for start in range(0, len(quoted), _CHECK_BLOCK):
         block = quoted[start : start + _CHECK_BLOCK]
         theirs = arrow.take(pa.array(block - data_line))
