@@ -13,6 +13,7 @@ files and row groups a view needs are read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -81,7 +82,8 @@ def cached_import(path: str | Path, *, cache: str | Path | None = None) -> Impor
         return _read_entry(entry, path.name)
     result = import_bytes(data, source_name=path.name, max_bytes=None)
     del data
-    _write_entry(result, entry)
+    with contextlib.suppress(OSError):  # a read-only or full cache: the import still stands
+        _write_entry(result, entry)
     return result
 
 

@@ -100,3 +100,9 @@ def test_cli_import_writes_parquet_that_export_reads(tmp_path: Path) -> None:
     )
     assert export.returncode == 0, export.stderr
     assert len(pd.read_csv(tmp_path / "e" / "incidents.csv")) == 2
+
+
+def test_an_unusable_cache_folder_does_not_stop_an_import(tmp_path: Path) -> None:
+    cache = tmp_path / "not-a-folder"
+    cache.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert cached_import(APP_IMPORT, cache=cache).accepted == 2
