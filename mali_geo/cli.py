@@ -16,7 +16,7 @@ from mali_geo import config
 from mali_geo.catalogue import LAYERS, build_layers
 from mali_geo.dataset import Dataset, ImportMode, load_dataset, with_incidents
 from mali_geo.errors import MaliGeoError, PeriodError, UsageError
-from mali_geo.export import write_layers
+from mali_geo.export import EXPORT_FORMATS, write_layers
 from mali_geo.geometry import has_coordinate
 from mali_geo.period import data_range, full_period, incidents_span, make_period, parse_month
 
@@ -74,16 +74,39 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--types", help="comma-separated event types to keep (default: all), as in the app"
     )
-    export.add_argument("--incidents", type=Path, help="use an imported incidents file instead")
+    export.add_argument(
+        "--incidents",
+        type=Path,
+        help="use these incidents instead: a file to import, or a Parquet file or folder",
+    )
+    export.add_argument(
+        "--format", choices=EXPORT_FORMATS, default=EXPORT_FORMATS[0], help="file format"
+    )
     export.set_defaults(run=_run_export)
 
     info = sub.add_parser("info", help="print what the data covers")
-    info.add_argument("--incidents", type=Path, help="use an imported incidents file instead")
+    info.add_argument(
+        "--incidents", type=Path, help="incidents instead of the shipped ones (as for export)"
+    )
     info.set_defaults(run=_run_info)
 
     imp = sub.add_parser("import", help="import an incidents file (ACLED, UCDP GED, CSV, GeoJSON)")
     imp.add_argument("file", type=Path, help="the file to import")
     imp.add_argument("--out", required=True, type=Path, help="output folder")
+    imp.add_argument(
+        "--format",
+        choices=("geojson", "parquet"),
+        default="geojson",
+        help="incidents.geojson, or incidents.parquet (GeoParquet)",
+    )
+    imp.add_argument(
+        "--by-year",
+        action="store_true",
+        help="with --format parquet: an incidents/ folder partitioned by year (hive style)",
+    )
+    imp.add_argument(
+        "--no-cache", action="store_true", help="import again even if the file is cached"
+    )
     imp.set_defaults(run=_run_import)
     return parser
 
@@ -103,7 +126,7 @@ def _run_export(args: argparse.Namespace) -> int:
     period = make_period(args.start, args.end, first=first, last=last)
     types = None if args.types is None else _names(args.types)
     built = build_layers(dataset, period, layers=layers, event_types=types)
-    paths = write_layers(built, args.out)
+    paths = write_layers(built, args.out, fmt=args.format)
     for path in paths:
         print(path)
     return 0
@@ -133,9 +156,10 @@ def _run_info(args: argparse.Namespace) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     from mali_geo.importer import import_file, write_import
+    from mali_geo.store import cached_import
 
-    result = import_file(args.file)
-    write_import(result, args.out)
+    result = import_file(args.file) if args.no_cache else cached_import(args.file)
+    write_import(result, args.out, fmt=args.format, by_year=args.by_year)
     print("\n".join(result.report().lines()))
     return 0
 
@@ -157,10 +181,13 @@ def _dataset(incidents: Path | None) -> Dataset:
     dataset = load_dataset()
     if incidents is None:
         return dataset
-    from mali_geo.importer import import_file
+    from mali_geo.store import cached_import, is_store, read_store
 
-    result = import_file(incidents)
-    print(result.summary(), file=sys.stderr)
-    return with_incidents(
-        dataset, result.incidents, mode=ImportMode.REPLACE, label=str(incidents.name)
-    )
+    if is_store(incidents):
+        found = read_store(incidents)
+        print(f"read {len(found)} incidents from the store", file=sys.stderr)
+    else:
+        result = cached_import(incidents)
+        print(result.summary(), file=sys.stderr)
+        found = result.incidents
+    return with_incidents(dataset, found, mode=ImportMode.REPLACE, label=str(incidents.name))

@@ -1,7 +1,11 @@
-"""GeoJSON out: RFC 7946 FeatureCollections, written and checked.
+"""GeoJSON out: RFC 7946 FeatureCollections, written and checked; other formats for big layers.
 
 WGS84 lon/lat, no ``crs`` member, exterior rings counter-clockwise (right-hand rule), no NaN
 (missing is ``null``), dates as ISO strings, points rounded to 6 decimals and shapes to 5.
+
+:func:`write_layers` also writes GeoPackage (one ``layers.gpkg``, a table per layer, through
+pyogrio), GeoParquet (``<layer>.parquet``, through geopandas) and spreadsheet-safe CSV
+(``<layer>.csv``, geometry as WKT, see :mod:`mali_geo.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -23,6 +27,11 @@ from shapely.geometry.polygon import orient
 from mali_geo.config import POINT_PRECISION, SHAPE_PRECISION, WGS84
 from mali_geo.geometry import has_shape
 from mali_geo.spreadsheet import spreadsheet_safe_csv
+
+#: Formats :func:`write_layers` writes; the first is the default.
+EXPORT_FORMATS: Final[tuple[str, ...]] = ("geojson", "gpkg", "parquet", "csv")
+#: Features written per GeoJSON chunk: a million features are never all dicts at once.
+_GEOJSON_CHUNK: Final = 50_000
 
 
 def feature_collection(gdf: gpd.GeoDataFrame, *, layer: str | None = None) -> dict[str, Any]:
@@ -69,22 +78,64 @@ def dumps(collection: Mapping[str, Any]) -> str:
     return json.dumps(collection, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-def write_layers(layers: Mapping[str, gpd.GeoDataFrame], out_dir: str | Path) -> list[Path]:
-    """Write one ``<layer>.geojson`` per layer into ``out_dir`` (created if needed).
+def write_layers(
+    layers: Mapping[str, gpd.GeoDataFrame], out_dir: str | Path, *, fmt: str = "geojson"
+) -> list[Path]:
+    """Write the layers into ``out_dir`` (created if needed) in one of :data:`EXPORT_FORMATS`.
+
+    ``geojson``, ``parquet`` and ``csv`` write one ``<layer>.<ext>`` per layer; ``gpkg``
+    writes one ``layers.gpkg`` with a table per layer.
 
     Returns
     -------
     list of pathlib.Path
         The files written, in the order of ``layers``.
     """
+    if fmt not in EXPORT_FORMATS:
+        msg = f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}"
+        raise ValueError(msg)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if fmt == "gpkg":
+        path = out / "layers.gpkg"
+        path.unlink(missing_ok=True)
+        for name, gdf in layers.items():
+            _for_ogr(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+        return [path]
     paths = []
     for name, gdf in layers.items():
-        path = out / f"{name}.geojson"
-        path.write_text(dumps(feature_collection(gdf)), encoding="utf-8")
+        path = out / f"{name}.{fmt}"
+        if fmt == "parquet":
+            gdf.to_parquet(path, index=False, compression="zstd")
+        elif fmt == "csv":
+            path.write_text(layer_csv(gdf), encoding="utf-8", newline="")
+        else:
+            write_geojson(gdf, path)
         paths.append(path)
     return paths
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write a FeatureCollection as :func:`dumps` would, a chunk of features at a time."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8") as file:
+        file.write('{"type":"FeatureCollection","features":[')
+        for start in range(0, len(gdf), _GEOJSON_CHUNK):
+            features = feature_collection(gdf.iloc[start : start + _GEOJSON_CHUNK])["features"]
+            text = dumps({"f": features})[len('{"f":[') : -2]
+            file.write(("," if start else "") + text)
+        file.write("]}")
+    return path
+
+
+def layer_csv(gdf: gpd.GeoDataFrame) -> str:
+    """A layer as spreadsheet-safe CSV: dates as ISO, the geometry as WKT in ``geometry``."""
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+    frame["geometry"] = gdf.geometry.to_wkt(rounding_precision=POINT_PRECISION).to_numpy()
+    return spreadsheet_safe_csv(frame)
 
 
 def rfc7946_problems(collection: Mapping[str, Any]) -> list[str]:
@@ -111,6 +162,13 @@ def rfc7946_problems(collection: Mapping[str, Any]) -> list[str]:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _for_ogr(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A layer as OGR takes it: WGS84, text columns as Python strings."""
+    if gdf.crs is not None and not gdf.crs.equals(WGS84):
+        gdf = gdf.to_crs(WGS84)
+    return gdf
 
 
 def _json_values(series: pd.Series) -> list[Any]:

@@ -100,6 +100,18 @@ def pytest_configure(config: pytest.Config) -> None:
         fuzzing.EXAMPLES = fuzzing.FUZZ_EXAMPLES
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _import_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Imports (and the processes tests start) cache into a temporary folder, never the user's."""
+    previous = os.environ.get("MALI_GEO_CACHE")
+    os.environ["MALI_GEO_CACHE"] = str(tmp_path_factory.mktemp("import-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("MALI_GEO_CACHE", None)
+    else:
+        os.environ["MALI_GEO_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def start_streamlit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartStreamlit]:
     """Start Streamlit servers on free ports; all are stopped at the end of the session.

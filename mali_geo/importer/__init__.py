@@ -14,13 +14,14 @@ The import runs by stage, one module each:
   file (UTF-16 with BOM; else UTF-8 with or without BOM unless most lines with non-ASCII
   bytes are not UTF-8, then Windows-1252 or Latin-1), the header's size limit and the
   delimiter (comma, semicolon or tab; Excel's ``sep=`` line is honoured);
-- the table (:mod:`._table`): delimited text, a JSON array of row objects (bare, or the
-  UCDP API's ``{"Result": [...]}`` and the ACLED API's ``{"data": [...]}``) or a GeoJSON
-  FeatureCollection as columns of text; an HXL tag row under the header is skipped. A row
-  with the wrong number of fields, a quoted field left open at the end of the file, text
-  after a closing quote, a cell over :data:`~mali_geo.importer._read.MAX_CELL_CHARS`
-  characters, or (in a UTF-8 file) a line that is not UTF-8 is a ``malformed row:``; its
-  ``line`` is where the record starts and
+- the table (:mod:`._columnar`, pyarrow's CSV reader, where it reads a file exactly as the
+  record-by-record reader of :mod:`._table` would, else the latter): delimited text, a JSON
+  array of row objects (bare, or the UCDP API's ``{"Result": [...]}`` and the ACLED API's
+  ``{"data": [...]}``) or a GeoJSON FeatureCollection as columns of text; an HXL tag row
+  under the header is skipped. A row with the wrong number of fields, a quoted field left
+  open at the end of the file, text after a closing quote, a cell over
+  :data:`~mali_geo.importer._read.MAX_CELL_CHARS` characters, or (in a UTF-8 file) a line
+  that is not UTF-8 is a ``malformed row:``; its ``line`` is where the record starts and
   ``raw`` holds all the lines it spans. Blank lines are not rows;
 - the format (:mod:`.formats`): detected from the content, never from the file name, each
   format's detection next to its mapping onto :data:`mali_geo.schema.INCIDENT_COLUMNS`
@@ -42,7 +43,6 @@ process bounded in time and memory, for an app that imports the files its users 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -54,8 +54,8 @@ import pandas as pd
 from mali_geo import export
 from mali_geo.config import POINT_PRECISION
 from mali_geo.errors import ImportFileError
-from mali_geo.importer import _read, _rows, _table, formats
-from mali_geo.importer._read import MAX_IMPORT_BYTES
+from mali_geo.importer import _columnar, _read, _rows, _table, formats
+from mali_geo.importer._read import MAX_IMPORT_BYTES, UPLOAD_LIMIT_HINT
 from mali_geo.importer.formats import Format, FormatSpec
 from mali_geo.importer.formats._mapping import near_mali
 from mali_geo.importer.formats.ucdp import GED_COLUMNS
@@ -66,11 +66,13 @@ __all__ = [
     "GED_COLUMNS",
     "MAX_IMPORT_BYTES",
     "REJECTED_COLUMNS",
+    "UPLOAD_LIMIT_HINT",
     "Format",
     "ImportReport",
     "ImportResult",
     "import_bytes",
     "import_file",
+    "read_local_file",
     "write_import",
 ]
 
@@ -208,11 +210,11 @@ class ImportResult:
         span = None
         if len(incidents):
             span = (f"{starts.min():%Y-%m-%d}", f"{starts.max():%Y-%m-%d}")
-        years = Counter(int(y) for y in starts.dt.year)
-        regions = Counter(
-            str(r) if isinstance(r, str) and r.strip() else "(none)" for r in incidents["admin1"]
-        )
-        kinds = Counter(str(r).split(":", 1)[0] for r in self.rejected["reason"])
+        years = starts.dt.year.value_counts().sort_index()
+        admin1 = incidents["admin1"].astype("str")
+        named = incidents["admin1"].notna() & (admin1.str.strip() != "")
+        regions = _most_common(admin1.where(named, "(none)"))
+        kinds = _most_common(self.rejected["reason"].astype("str").str.split(":", n=1).str[0])
         return ImportReport(
             read=self.read,
             accepted=self.accepted,
@@ -222,15 +224,15 @@ class ImportResult:
             format=f"{formats.REGISTRY[self.format].name}, {self.layout}",
             date_convention=self.date_convention,
             date_span=span,
-            by_year=dict(sorted(years.items())),
-            by_region=dict(regions.most_common()),
+            by_year={int(y): int(n) for y, n in years.items()},
+            by_region=regions,
             hxl_line=self.hxl_line,
-            reasons=dict(kinds.most_common()),
+            reasons=kinds,
         )
 
 
 def import_bytes(
-    data: bytes, *, source_name: str, max_bytes: int = MAX_IMPORT_BYTES
+    data: bytes, *, source_name: str, max_bytes: int | None = MAX_IMPORT_BYTES
 ) -> ImportResult:
     """Import an incident file given as bytes.
 
@@ -241,7 +243,7 @@ def import_bytes(
     source_name
         The file name the user gave (kept in the result; never used to guess the format).
     max_bytes
-        Largest accepted size.
+        Largest accepted size (the browser upload limit by default; ``None``: any size).
 
     Returns
     -------
@@ -269,7 +271,7 @@ def import_bytes(
         raise ImportFileError(msg) from exc
 
 
-def import_file(path: str | Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> ImportResult:
+def import_file(path: str | Path, *, max_bytes: int | None = None) -> ImportResult:
     """Import an incident file from disk.
 
     Parameters
@@ -277,7 +279,8 @@ def import_file(path: str | Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Impor
     path
         The file; its name becomes :attr:`ImportResult.source_name`.
     max_bytes
-        Largest accepted size, checked before reading.
+        Largest accepted size, checked before reading; by default a local file may have
+        any size that fits in memory.
 
     Returns
     -------
@@ -294,8 +297,21 @@ def import_file(path: str | Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Impor
     return import_bytes(data, source_name=path.name, max_bytes=max_bytes)
 
 
-def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write accepted incidents as GeoJSON and rejected rows as CSV.
+def read_local_file(path: str | Path, *, max_bytes: int | None = None) -> bytes:
+    """A regular file's bytes; a directory, device or FIFO is refused before reading.
+
+    Raises
+    ------
+    ImportFileError
+        The file is not a regular file, is over ``max_bytes`` or cannot be read.
+    """
+    return _read.read_path(Path(path), max_bytes)
+
+
+def write_import(
+    result: ImportResult, out_dir: str | Path, *, fmt: str = "geojson", by_year: bool = False
+) -> tuple[Path, Path]:
+    """Write accepted incidents as GeoJSON (or GeoParquet) and rejected rows as CSV.
 
     Parameters
     ----------
@@ -306,24 +322,32 @@ def write_import(result: ImportResult, out_dir: str | Path) -> tuple[Path, Path]
         and ``rejected.csv`` (line, reason, raw; spreadsheet-safe: a cell a spreadsheet would
         run as a formula starts with ``'``, see :mod:`mali_geo.spreadsheet`) into; created
         if needed.
+    fmt
+        ``"geojson"``, or ``"parquet"`` for ``incidents.parquet`` (GeoParquet), or with
+        ``by_year`` an ``incidents/`` folder partitioned by start year (``year=2013/...``),
+        which :func:`mali_geo.store.read_store` reads.
 
     Returns
     -------
     tuple of pathlib.Path
-        The GeoJSON path and the CSV path.
+        The incidents' path and the CSV path.
     """
+    from mali_geo.store import write_store
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    geojson_path = out / "incidents.geojson"
     csv_path = out / "rejected.csv"
     # lat/lon properties carry the precision of the point they describe
     incidents = result.incidents.round({"lat": POINT_PRECISION, "lon": POINT_PRECISION})
-    text = export.dumps(export.feature_collection(incidents))
-    geojson_path.write_text(text, encoding="utf-8")
+    if fmt == "parquet":
+        name = "incidents" if by_year else "incidents.parquet"
+        incidents_path = write_store(incidents, out / name, by_year=by_year)
+    else:
+        incidents_path = export.write_geojson(incidents, out / "incidents.geojson")
     # a rejected row is the user's text: a cell such as "=HYPERLINK(...)" must stay text
     rejected = spreadsheet_safe_csv(result.rejected.loc[:, list(REJECTED_COLUMNS)])
     csv_path.write_text(rejected, encoding="utf-8", newline="")
-    return geojson_path, csv_path
+    return incidents_path, csv_path
 
 
 def _import_text(text: str, source_name: str) -> ImportResult:
@@ -367,6 +391,9 @@ def _table_and_format(text: str) -> tuple[_table.Table, FormatSpec]:
     if doc is not None:
         table = _table.read_records(doc)
         return table, formats.for_table(frozenset(table.columns))
+    columnar = _columnar.read_csv(text, formats.implied_header)
+    if columnar is not None:
+        return columnar, formats.for_table(frozenset(columnar.columns))
     try:
         table = _table.read_csv(text, formats.implied_header)
         return table, formats.for_table(frozenset(table.columns))
@@ -389,6 +416,14 @@ def _rejected(table: _table.Table, reasons: np.ndarray, ok: np.ndarray) -> pd.Da
     )
     rejected = rejected.astype({"line": "int64", "reason": "str", "raw": "str"})
     return rejected.sort_values("line", kind="stable", ignore_index=True)
+
+
+def _most_common(values: pd.Series[str]) -> dict[str, int]:
+    """Counts of each value, most first, ties in order of first appearance (as ``Counter``)."""
+    codes, uniques = pd.factorize(values)
+    counts = np.bincount(codes, minlength=len(uniques))
+    order = np.argsort(-counts, kind="stable")
+    return {str(uniques[i]): int(counts[i]) for i in order}
 
 
 def _read_count(table: _table.Table) -> int:

@@ -12,8 +12,17 @@ from typing import Final
 
 from mali_geo.errors import ImportFileError
 
-#: Largest file :func:`mali_geo.importer.import_bytes` accepts.
+#: Largest file :func:`mali_geo.importer.import_bytes` accepts by default: a browser upload.
+#: Local files (the CLI, ``MALI_GEO_INCIDENTS``) have no limit but the machine's memory.
 MAX_IMPORT_BYTES: Final[int] = 50 * 1024 * 1024
+
+#: What the app says next to its upload box: where files over the upload limit go.
+UPLOAD_LIMIT_HINT: Final[str] = (
+    f"Files over {MAX_IMPORT_BYTES // 2**20} MB: import them once with "
+    "`python -m mali_geo import FILE --out DIR --format parquet`, or start the app with "
+    "`MALI_GEO_INCIDENTS=FILE` (a CSV, JSON or GeoJSON file, a Parquet file or a folder "
+    "of Parquet files); neither has a size limit."
+)
 
 #: Longest cell, in characters: a row with a longer one is rejected as malformed.
 MAX_CELL_CHARS: Final[int] = 100_000
@@ -38,21 +47,21 @@ _BINARY_SIGNATURES: Final[tuple[tuple[bytes, str], ...]] = (
 _SEP_HINT: Final = re.compile(r"sep=([,;\t|])\s*")
 
 
-def check_size(size: int, max_bytes: int, name: str) -> None:
-    """Refuse a file over the size limit, naming both sizes.
+def check_size(size: int, max_bytes: int | None, name: str) -> None:
+    """Refuse a file over the size limit (``None``: no limit), naming both sizes.
 
     Raises
     ------
     ImportFileError
         ``size`` is above ``max_bytes``.
     """
-    if size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         msg = f"{name}: file too large ({size_text(size)}); the limit is {size_text(max_bytes)}"
         raise ImportFileError(msg)
 
 
-def read_path(path: Path, max_bytes: int) -> bytes:
-    """Read a regular file's bytes, at most ``max_bytes``.
+def read_path(path: Path, max_bytes: int | None = None) -> bytes:
+    """Read a regular file's bytes, at most ``max_bytes`` (``None``: any size).
 
     A directory, a device (``/dev/zero`` never ends) or a FIFO (reading waits for a writer)
     is refused before anything is read: the file is opened without blocking and checked.
@@ -72,7 +81,7 @@ def read_path(path: Path, max_bytes: int) -> bytes:
                 kind = _kind(info.st_mode)  # the path may have been swapped meanwhile
                 if kind is None:
                     check_size(info.st_size, max_bytes, path.name)
-                    data = file.read(max_bytes + 1)
+                    data = file.read() if max_bytes is None else file.read(max_bytes + 1)
                     check_size(len(data), max_bytes, path.name)  # it grew while read
                     return data
     except OSError as exc:

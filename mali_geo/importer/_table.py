@@ -34,7 +34,6 @@ import pandas as pd
 from mali_geo.errors import ImportFileError
 from mali_geo.importer._read import (
     MAX_CELL_CHARS,
-    MAX_IMPORT_BYTES,
     UNDECODED,
     header_position,
 )
@@ -153,7 +152,7 @@ def read_csv(text: str, implied_header: ImpliedHeader) -> Table:
             malformed.append(Malformed(record.start, reason, raw_lines(record.start, record.end)))
     line = np.array(starts, dtype=np.int64)
     layout = "CSV without header" if implied is not None else "CSV"
-    if implied is None and _upper_case(names):
+    if implied is None and upper_case(names):
         layout += " (upper-case header)"
     return Table(
         cells.columns(),
@@ -279,6 +278,11 @@ class _Lines:
     def __len__(self) -> int:
         return len(self._ends) - 1
 
+    @property
+    def size(self) -> int:
+        """Characters in the text."""
+        return len(self._text)
+
     def line(self, index: int) -> str:
         """The line at a 0-based index."""
         return self._text[self._ends[index] : self._ends[index + 1]]
@@ -317,9 +321,9 @@ def _records(lines: _Lines, first: int, delimiter: str, *, undecoded: bool) -> I
     """
     # The csv module gives up on a field over its limit (128 KiB by default) in the middle of
     # the field, and would then read the rest of the field as rows: its limit is raised (never
-    # lowered, as other threads may be reading) to the largest file, and long cells are
+    # lowered, as other threads may be reading) to the whole text, and long cells are
     # rejected below, each as its one row.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
+    csv.field_size_limit(max(csv.field_size_limit(), lines.size + 1))
     # strict: an unclosed quote at the end, or text after a closing quote, is an error
     # instead of silently swallowing the following lines into one field.
     reader = csv.reader(lines.from_line(first), delimiter=delimiter, strict=True)
@@ -472,7 +476,7 @@ def _fit(record: list[str], columns: Sequence[str]) -> list[str]:
     return record
 
 
-def _upper_case(header: Sequence[str]) -> bool:
+def upper_case(header: Sequence[str]) -> bool:
     """A header whose names are all upper case (ACLED's older layout)."""
     letters = "".join(header)
     return any(ch.isalpha() for ch in letters) and letters == letters.upper()
