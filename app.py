@@ -115,7 +115,7 @@ def main() -> None:
     if Layer.DISPLACEMENT in view.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
             st.caption(legend.flows_note(flows_for(ds, view.period)))
-    shipped_shown = result is None or active.source is None or active.source.mode is ImportMode.ADD
+    shipped_shown = active.source is None or active.source.mode is ImportMode.ADD
     below_map(ds, layers, view, months, result, shipped_shown=shipped_shown)
     if state.playing:
         player()  # last on the page, so starting a play does not shift (and remount) the map

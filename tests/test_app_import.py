@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from mali_geo.config import INCIDENTS_PATH, PROJECT_DIR
 from mali_geo.export import incidents_csv
-from mali_geo.importer import import_bytes
+from mali_geo.importer import import_bytes, import_file
 from mali_geo.spreadsheet import spreadsheet_safe_csv
+from mali_geo.store import write_store
 
 APP = str(PROJECT_DIR / "app.py")
 DATA = Path(__file__).parent / "data"
@@ -221,3 +222,29 @@ def test_the_csv_downloads_are_spreadsheet_safe() -> None:
     assert ",'=1+2," in incidents_csv(result.incidents)
     assert ",=1+2," not in incidents_csv(result.incidents)
     assert "\"'=2+3," in spreadsheet_safe_csv(result.rejected)  # the raw row, quoted
+
+
+def test_launch_on_a_parquet_store_partitioned_by_year(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    imported = import_file(DATA / "import" / "acled_long_dates.csv")
+    store = write_store(imported.incidents, tmp_path / "store", by_year=True)
+    assert any(store.glob("year=*"))  # hive-style folders, one per year
+    at = run_with(monkeypatch, store)
+    assert not at.exception
+    assert not at.error
+    assert metrics(at)["Incidents"] == f"{len(imported.incidents):,}"
+    assert "The shipped incidents are not shown" in shown(" ".join(m.value for m in at.markdown))
+
+
+def test_a_broken_parquet_store_keeps_the_shipped_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    broken = tmp_path / "incidents.parquet"
+    broken.write_bytes(b"PAR1 not really parquet")
+    at = run_with(monkeypatch, broken)
+    assert not at.exception
+    (error,) = at.error
+    assert "incidents.parquet: cannot read the Parquet store" in shown(error.value)
+    assert str(tmp_path) not in shown(error.value)
+    assert metrics(at)["Incidents"] == "465"

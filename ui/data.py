@@ -22,10 +22,11 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from mali_geo.catalogue import View, build_layers
 from mali_geo.context import simplified
 from mali_geo.dataset import Dataset, ImportMode, load_dataset, with_incidents
-from mali_geo.errors import ImportFileError
-from mali_geo.importer import ImportResult, import_file
+from mali_geo.errors import ImportFileError, MaliGeoError
+from mali_geo.importer import ImportResult
 from mali_geo.importer.worker import import_in_worker
 from mali_geo.period import Period, data_range, incidents_span
+from mali_geo.store import cached_import, is_store, read_store
 
 #: A deployment can start on its own incidents file: ``MALI_GEO_INCIDENTS=FILE``.
 ENV_INCIDENTS = "MALI_GEO_INCIDENTS"
@@ -77,7 +78,7 @@ def shipped() -> Dataset:
 # cache_resource, not cache_data: cache_data would pickle and copy 100,000 imported rows on
 # every rerun. The cached objects are shared between sessions and never mutated.
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={ImportSource: _source_key})
-def import_or_error(src: ImportSource) -> tuple[Dataset, ImportResult] | str:
+def import_or_error(src: ImportSource) -> tuple[Dataset, ImportResult | None] | str:
     """:func:`imported`, or its one-line error: a refused file is not read again on reruns."""
     try:
         return imported(src)
@@ -86,8 +87,8 @@ def import_or_error(src: ImportSource) -> tuple[Dataset, ImportResult] | str:
 
 
 @st.cache_resource(show_spinner="Importing…", max_entries=8, hash_funcs={ImportSource: _source_key})
-def imported(src: ImportSource) -> tuple[Dataset, ImportResult]:
-    """Import a user's file and combine it with the shipped data.
+def imported(src: ImportSource) -> tuple[Dataset, ImportResult | None]:
+    """Import a user's file (or open a Parquet store) and combine it with the shipped data.
 
     Cached per source, so a rerun neither reads nor hashes the file (20 MB at 100,000
     incidents: ~40 ms).
@@ -97,16 +98,17 @@ def imported(src: ImportSource) -> tuple[Dataset, ImportResult]:
     ImportFileError
         The importer refused the file (a one-line message naming the file's base name).
     """
-    result = run_import(src)
+    result = None if src.path is not None and is_store(src.path) else run_import(src)
+    incidents = open_store(src) if result is None else result.incidents
     verb = (
         "added to the shipped ones"
         if src.mode is ImportMode.ADD
         else "in place of the shipped ones"
     )
-    label = f"{len(result.incidents):,} imported from {src.name}, {verb}"
+    label = f"{len(incidents):,} imported from {src.name}, {verb}"
     digest = hashlib.sha1(src.source.encode(), usedforsecurity=False).hexdigest()
     key = f"{src.mode.value}:{digest}"  # the same file added or replacing: other incidents
-    ds = with_incidents(shipped(), result.incidents, mode=src.mode, label=label, key=key)
+    ds = with_incidents(shipped(), incidents, mode=src.mode, label=label, key=key)
     return settled((ds, result))
 
 
@@ -116,12 +118,29 @@ def run_import(src: ImportSource) -> ImportResult:
     An upload is parsed in a worker process, within a time and a memory limit
     (:mod:`mali_geo.importer.worker`): a slow or huge file ends with a one-line message and
     the server keeps answering every other visitor. The launch variable's file is the
-    operator's own and may be larger than an upload: it is read in the server's process.
+    operator's own and may be of any size: it is imported in the server's process through
+    the on-disk cache (:func:`mali_geo.store.cached_import`), so a restart starts from it.
     """
     if src.path is not None:
-        return import_file(src.path)
+        return cached_import(src.path)
     assert src.read is not None  # noqa: S101 - an ImportSource has one or the other
     return import_in_worker(src.read(), src.name)
+
+
+def open_store(src: ImportSource) -> gpd.GeoDataFrame:
+    """The incidents of the Parquet store the launch variable names (read lazily).
+
+    Raises
+    ------
+    ImportFileError
+        The store cannot be read (the message names its base name only).
+    """
+    assert src.path is not None  # noqa: S101 - only the launch variable names a store
+    try:
+        return read_store(src.path)
+    except (MaliGeoError, OSError, ValueError) as exc:
+        msg = f"{src.name}: cannot read the Parquet store ({type(exc).__name__})"
+        raise ImportFileError(msg) from None
 
 
 def settled(value: T) -> T:
@@ -165,7 +184,7 @@ def active_data(
     previous
         The import shown before, if any.
     """
-    done: tuple[Dataset, ImportResult] | str
+    done: tuple[Dataset, ImportResult | None] | str
     try:
         src = import_source(upload, mode)
     except ImportFileError as exc:

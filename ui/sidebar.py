@@ -8,7 +8,7 @@ import streamlit as st
 
 from layers.incidents import event_label
 from mali_geo.dataset import ImportMode
-from mali_geo.importer import MAX_IMPORT_BYTES
+from mali_geo.importer import MAX_IMPORT_BYTES, UPLOAD_LIMIT_HINT
 from mali_geo.view import PHASES, TOGGLES, ViewState
 from ui.state import BASEMAPS, Mode, PageState
 
@@ -85,6 +85,7 @@ def _import_controls() -> None:
         "Import incidents: ACLED, UCDP GED, CSV or GeoJSON",
         key="upload",
         max_upload_size=MAX_IMPORT_BYTES // 2**20,
+        help=UPLOAD_LIMIT_HINT,
     )
     side.radio(
         "Imported incidents",
