@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import geopandas as gpd
 
+from mali_geo.actors import filter_by_actor_groups
 from mali_geo.dataset import (
     Dataset,
     bases_at_end,
@@ -51,6 +52,8 @@ class Input(StrEnum):
     START = "start"
     END = "end"
     TYPES = "types"
+    #: The actor groups chosen (:mod:`mali_geo.actors`).
+    ACTORS = "actors"
     #: The layer is small and seldom changes between periods: keyed by a digest of it.
     CONTENT = "content"
 
@@ -66,11 +69,13 @@ class Selection:
 
 @dataclass(frozen=True)
 class View:
-    """The part of a view that layers are built for: period and event types."""
+    """The part of a view that layers are built for: period, event types and actor groups."""
 
     start: str
     end: str
     event_types: tuple[str, ...] | None = None
+    #: Actor group ids (:data:`mali_geo.actors.GROUP_ORDER`); ``None`` keeps every incident.
+    actors: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +102,14 @@ class LayerSpec:
             Input.START: view.start,
             Input.END: view.end,
             Input.TYPES: view.event_types,
+            Input.ACTORS: view.actors,
         }
         if Input.CONTENT in self.inputs:
             values[Input.CONTENT] = content_digest(built)
         return (self.layer.value, *(values[i] for i in self.inputs))
 
 
-_PERIOD = (Input.START, Input.END, Input.TYPES)
+_PERIOD = (Input.START, Input.END, Input.TYPES, Input.ACTORS)
 
 
 def _regions(s: Selection) -> gpd.GeoDataFrame:
@@ -154,6 +160,7 @@ def build_layers(
     *,
     layers: Sequence[str] = LAYERS,
     event_types: Collection[str] | None = None,
+    actor_groups: Collection[str] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Build the requested layers for a period.
 
@@ -167,6 +174,9 @@ def build_layers(
         Names from :data:`LAYERS`; the result keeps this order.
     event_types
         Restrict incidents (and so towns and regions) to these types; ``None`` keeps all.
+    actor_groups
+        Restrict incidents (and so towns and regions) to those involving one of these actor
+        groups (:mod:`mali_geo.actors`); ``None`` keeps all.
 
     Returns
     -------
@@ -178,5 +188,6 @@ def build_layers(
         msg = f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}"
         raise ValueError(msg)
     selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
+    selected = filter_by_actor_groups(selected, actor_groups)
     selection = Selection(dataset, period, selected)
     return {name: SPECS[Layer(name)].build(selection) for name in layers}

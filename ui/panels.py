@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from layers import charts, legend
+from mali_geo.actors import filter_by_actor_groups
 from mali_geo.catalogue import LAYERS
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import refugees_by_host
@@ -35,7 +36,7 @@ SHOWN_REASONS = 12
 
 def headline_row(ds: Dataset, state: ViewState) -> None:
     """The figures for the period, each with its as-of date and source."""
-    h = headline(ds, state.period, event_types=state.event_types)
+    h = headline(ds, state.period, event_types=state.event_types, actor_groups=state.actors)
     cols = st.columns(4)
     cols[0].metric(
         "Incidents",
@@ -150,9 +151,8 @@ def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewSt
         )
 
     def csv() -> str:
-        return incidents_csv(
-            incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
-        )
+        sel = incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
+        return incidents_csv(filter_by_actor_groups(sel, state.actors))
 
     st.download_button(
         "Incidents as CSV",
@@ -180,6 +180,7 @@ def below_map(
         sel = (
             ds.incidents if types is None else ds.incidents[ds.incidents["event_type"].isin(types)]
         )
+        sel = filter_by_actor_groups(sel, state.actors)
         st.altair_chart(
             charts.monthly_chart(monthly_counts(sel, months), state.start, state.end),
             width="stretch",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from layers.incidents import event_label
+from mali_geo.actors import GROUP_ORDER, default_actor_groups
 from mali_geo.dataset import ImportMode
 from mali_geo.importer import MAX_IMPORT_BYTES
 from mali_geo.view import PHASES, TOGGLES, ViewState
@@ -73,9 +74,23 @@ def sidebar(
             format_func=event_label,
             on_change=state.leave_story,
         )
+    _actor_control(state)
     side.radio("Basemap", BASEMAPS, key="basemap")
     _import_controls()
     return state.view(all_types)
+
+
+def _actor_control(state: PageState) -> None:
+    labels = default_actor_groups().labels
+    with st.sidebar.expander(f"Actors ({len(state.actors)} of {len(GROUP_ORDER)} groups)"):
+        st.multiselect(
+            "Actor groups",
+            GROUP_ORDER,
+            key="actors",
+            format_func=lambda g: labels.get(g, g),
+            on_change=state.leave_story,
+            help="Incidents involving at least one of the chosen groups (see the data README).",
+        )
 
 
 def _import_controls() -> None:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mali_geo.actors import GROUP_ORDER
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import ImportMode
+from mali_geo.period import Period
 from mali_geo.view import (
     PHASES,
     TOGGLES,
@@ -158,12 +160,29 @@ class PageState:
         """The layers switched on, in the order of the toggles."""
         return tuple(n for n in TOGGLES if self.store.get(self.layer_key(n)))
 
+    @property
+    def actors(self) -> list[str]:
+        """The actor groups chosen (ids of :data:`mali_geo.actors.GROUP_ORDER`)."""
+        return list(self.store.get("actors", GROUP_ORDER))
+
+    @property
+    def compare(self) -> tuple[Period, Period] | None:
+        """Periods A and B while compare mode is on, else None."""
+        if not self.store.get("compare_on"):
+            return None
+        a = self.store.get("compare_a", self.period)
+        b = self.store.get("compare_b", self.period)
+        return Period(str(a[0]), str(a[1])), Period(str(b[0]), str(b[1]))
+
     def view(self, all_types: Sequence[str]) -> ViewState:
         """The view the controls describe (``event_types`` None when all are chosen)."""
         types = self.event_types
         filtered = None if set(types) == set(all_types) else tuple(types)
+        chosen = self.actors
+        actors = None if set(GROUP_ORDER) <= set(chosen) else tuple(chosen)
         start, end = self.period
-        return ViewState(start, end, self.shown_layers(), filtered, self.basemap)
+        layers, basemap = self.shown_layers(), self.basemap
+        return ViewState(start, end, layers, filtered, basemap, actors=actors, compare=self.compare)
 
     def query(self, all_types: Sequence[str]) -> dict[str, str]:
         """The URL query of the page: the open chapter in story mode, else the view."""
@@ -200,6 +219,7 @@ class PageState:
         all_types = list(type_labels)
         chosen = all_types if state.event_types is None else state.event_types
         self.store["event_types"] = [t for t in all_types if t in chosen]
+        self._open_tools(state)
         return True
 
     def follow_data(
@@ -327,6 +347,15 @@ class PageState:
             self._show_layers(saved["layers"])
             self.store["event_types"] = list(saved["event_types"])
         return False
+
+    def _open_tools(self, state: ViewState) -> None:
+        """The analyst tools of a URL: actor groups and the compared periods."""
+        groups = GROUP_ORDER if state.actors is None else state.actors
+        self.store["actors"] = [g for g in GROUP_ORDER if g in groups]
+        self.store["compare_on"] = state.compare is not None
+        if state.compare is not None:
+            a, b = state.compare
+            self.store.update(compare_a=(a.start, a.end), compare_b=(b.start, b.end))
 
     def _show_layers(self, layers: Sequence[str]) -> None:
         for name in TOGGLES:

@@ -1,0 +1,61 @@
+"""The analyst tools on the page, run headless with AppTest: actor filter, compare, map files."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import map_features, metrics, warnings
+from streamlit.testing.v1 import AppTest
+
+from mali_geo.actors import filter_by_actor_groups
+from mali_geo.catalogue import build_layers
+from mali_geo.config import PROJECT_DIR
+from mali_geo.dataset import load_dataset
+from mali_geo.incidents import incidents_in_period
+from mali_geo.period import make_period
+
+TIMEOUT = 60
+APP = str(PROJECT_DIR / "app.py")
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def mnla() -> AppTest:
+    return run_app(actors="mnla", layers="towns,incidents")
+
+
+def test_actor_filter_from_the_url_sets_the_control_and_the_headline(mnla: AppTest) -> None:
+    assert not mnla.exception
+    assert mnla.multiselect(key="actors").value == ["mnla"]
+    ds = load_dataset()
+    expected = filter_by_actor_groups(incidents_in_period(ds.incidents, make_period()), ["mnla"])
+    assert 0 < len(expected) < len(ds.incidents)
+    assert metrics(mnla)["Incidents"] == f"{len(expected):,}"
+
+
+def test_actor_filter_applies_to_the_map_layers(mnla: AppTest) -> None:
+    expected = build_layers(load_dataset(), make_period(), actor_groups=["mnla"])
+    layers = map_features(mnla)
+    assert len(layers["Towns with incidents"]) == len(expected["towns"])
+    everything = build_layers(load_dataset(), make_period())
+    assert len(expected["towns"]) < len(everything["towns"])
+
+
+def test_choosing_actor_groups_writes_them_in_the_url() -> None:
+    at = run_app()
+    assert "actors" not in at.query_params
+    at.multiselect(key="actors").set_value(["aqim", "mnla"]).run()
+    assert at.query_params["actors"] == "mnla,aqim"
+    everything = metrics(run_app())["Incidents"]
+    assert int(metrics(at)["Incidents"].replace(",", "")) < int(everything.replace(",", ""))
+
+
+def test_unknown_actor_group_in_the_url_is_warned_and_ignored() -> None:
+    at = run_app(actors="mnla,martians")
+    assert at.multiselect(key="actors").value == ["mnla"]
+    assert any("actor group martians" in w for w in warnings(at))
