@@ -59,3 +59,23 @@ def test_unknown_actor_group_in_the_url_is_warned_and_ignored() -> None:
     at = run_app(actors="mnla,martians")
     assert at.multiselect(key="actors").value == ["mnla"]
     assert any("actor group martians" in w for w in warnings(at))
+
+
+def test_feed_lists_the_period_filtered_like_the_map(mnla: AppTest) -> None:
+    feeds = [d for d in mnla.dataframe if "summary" in d.value.columns]
+    assert len(feeds) == 1
+    rows = feeds[0].value
+    assert list(rows.columns) == ["date", "place", "type", "toll", "summary", "source_url"]
+    ds = load_dataset()
+    expected = filter_by_actor_groups(incidents_in_period(ds.incidents, make_period()), ["mnla"])
+    assert len(rows) == min(len(expected), 200)
+    assert any(f"Incidents in the period ({len(expected):,})" in s.value for s in mnla.subheader)
+
+
+def test_feed_of_the_whole_range_is_capped_with_a_note() -> None:
+    at = run_app()
+    captions = [c.value for c in at.caption]
+    assert any("265 more in the download" in c for c in captions), captions
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert "Download map (PNG)" in labels
+    assert "Download map (HTML)" in labels
