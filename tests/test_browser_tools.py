@@ -1,0 +1,61 @@
+"""The analyst tools in a real browser: the incident feed flies the map; the map as a PNG.
+
+Every wait polls the page (Playwright's ``expect`` and ``wait_for_function``); nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import wait_for_idle, wait_for_map
+from PIL import Image
+from playwright.sync_api import Page, expect
+from test_browser_map import REGIONS, in_map, wait_in_map
+
+from mali_geo.dataset import load_dataset
+from mali_geo.feed import incident_feed
+from mali_geo.incidents import incidents_in_period
+from mali_geo.period import make_period
+
+pytestmark = pytest.mark.browser
+
+FEED = '[class*="st-key-feed_"] [data-testid="stDataFrame"]'
+#: Glide data grid: header and row heights in CSS pixels.
+ROW_PX = 35
+
+
+def test_clicking_an_incident_in_the_feed_flies_the_map_and_opens_its_popup(
+    page: Page, streamlit_server: str
+) -> None:
+    page.goto(f"{streamlit_server}/?start=2013-01&end=2013-01")
+    frame = wait_for_map(page)
+    frame.locator(REGIONS).first.wait_for()
+    wait_for_idle(page)
+    sel = incidents_in_period(load_dataset().incidents, make_period("2013-01", "2013-01"))
+    first = incident_feed(sel).rows.iloc[0]
+    assert first.lat == first.lat  # the newest incident of January 2013 has a coordinate
+    grid = page.locator(FEED)
+    grid.scroll_into_view_if_needed()
+    expect(grid).to_be_visible()
+    grid.click(position={"x": 16, "y": ROW_PX + ROW_PX / 2})  # the first row's selection box
+    wait_in_map(page, "(m, key) => m.getContainer().dataset.focus === key", first.incident_id)
+    popup = frame.locator(".mali-focus .mali-popup")
+    expect(popup).to_contain_text(str(first.place))
+    centre = in_map(frame, "m => [m.getCenter().lat, m.getCenter().lng]")
+    assert centre == pytest.approx([first.lat, first.lon], abs=0.01)
+    assert in_map(frame, "m => m.getZoom()") >= 9
+
+
+def test_map_png_download_opens_as_a_picture(page: Page, streamlit_server: str) -> None:
+    page.goto(f"{streamlit_server}/?start=2013-01&end=2013-04")
+    wait_for_map(page).locator(REGIONS).first.wait_for()
+    wait_for_idle(page)
+    button = page.get_by_role("button", name="Download map (PNG)")
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert download.value.suggested_filename.endswith(".png")
+    path = download.value.path()
+    image = Image.open(io.BytesIO(path.read_bytes()))
+    assert image.format == "PNG"
+    assert image.size == (1200, 900)
