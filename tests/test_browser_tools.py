@@ -59,3 +59,26 @@ def test_map_png_download_opens_as_a_picture(page: Page, streamlit_server: str) 
     image = Image.open(io.BytesIO(path.read_bytes()))
     assert image.format == "PNG"
     assert image.size == (1200, 900)
+
+
+def test_brushing_months_on_the_monthly_chart_sets_the_period(
+    page: Page, streamlit_server: str
+) -> None:
+    page.goto(streamlit_server)
+    wait_for_map(page).locator(REGIONS).first.wait_for()
+    wait_for_idle(page)
+    chart = page.locator(
+        '[class*="st-key-monthly_chart"] canvas, [class*="st-key-monthly_chart"] svg'
+    )
+    chart.first.scroll_into_view_if_needed()
+    expect(chart.first).to_be_visible()
+    area = chart.first.bounding_box()
+    assert area is not None
+    y = area["y"] + area["height"] * 0.5
+    page.mouse.move(area["x"] + area["width"] * 0.35, y)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] * 0.5, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => new URL(location.href).searchParams.has('start')")
+    params = page.evaluate("() => Object.fromEntries(new URL(location.href).searchParams)")
+    assert "2012-01" < params["start"] <= params["end"] < "2014-12"

@@ -28,6 +28,7 @@ from mali_geo.summary import (
     months_older,
 )
 from mali_geo.view import ViewState
+from ui.state import PageState
 from ui.text import literal
 
 #: How many kinds of rejection reasons the report lists.
@@ -184,9 +185,15 @@ def below_map(
         st.altair_chart(
             charts.monthly_chart(monthly_counts(sel, months), state.start, state.end),
             width="stretch",
+            key=PageState.CHART_KEY,
+            on_select=lambda: PageState(st.session_state).apply_brush(),
+            selection_mode=charts.BRUSH,
         )
         st.caption(legend.MONTHLY_CAPTION)
-        st.altair_chart(charts.refugees_chart(refugees_by_host(ds.displacement)), width="stretch")
+        refugees = charts.refugees_chart(
+            refugees_by_host(ds.displacement), period=(state.start, state.end)
+        )
+        st.altair_chart(refugees, width="stretch")
         st.caption("Refugees from Mali by host country: UNHCR Refugee Data Finder (CC BY 4.0).")
     with tabs[1]:
         events = key_events_table(key_events_in_period(ds.key_events, state.period))

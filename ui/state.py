@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from layers.charts import brushed_period
 from mali_geo.actors import GROUP_ORDER
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import ImportMode
@@ -285,6 +286,19 @@ class PageState:
         """
         if PHASES.get(self.store.get("phase") or "") != self.period:
             self.store["phase"] = None
+
+    #: The monthly chart's key: its selection (a brushed span of months) sets the period.
+    CHART_KEY = "monthly_chart"
+
+    def apply_brush(self) -> None:
+        """Callback of the monthly chart: a span of months brushed becomes the period."""
+        first, last = self.months
+        period = brushed_period(self.store.get(self.CHART_KEY), first=first, last=last)
+        if period is None or period == self.period:
+            return
+        self.leave_story()
+        self.set_period(period)
+        self.store["playing"] = False
 
     def toggle_play(self) -> None:
         """Start or stop stepping a window through the months."""
