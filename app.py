@@ -18,6 +18,7 @@ from mali_geo.errors import MaliGeoError
 from mali_geo.period import month_range
 from mali_geo.summary import shipped_only_note
 from mali_geo.view import problems_message
+from ui.compare import compare_panel
 from ui.data import active_data, event_types, import_span, layers_for, months_of, shipped
 from ui.feed import chosen_focus, feed_key, feed_panel, view_feed
 from ui.map_files import map_downloads
@@ -101,6 +102,7 @@ def main() -> None:
     if result is not None:
         import_report(result)
     headline_row(ds, view)
+    compare_panel(ds, view)
     chapter, map_col = None, st.container()
     if state.in_story:
         story_col, map_col = st.columns([2, 3], gap="medium")

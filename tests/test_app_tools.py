@@ -79,3 +79,36 @@ def test_feed_of_the_whole_range_is_capped_with_a_note() -> None:
     labels = [e.proto.label for e in at.get("download_button")]
     assert "Download map (PNG)" in labels
     assert "Download map (HTML)" in labels
+
+
+def test_compare_from_the_url_shows_both_periods_and_their_change() -> None:
+    at = run_app(compare="2012-04..2012-12,2013-01..2013-04")
+    assert not at.exception
+    assert at.toggle(key="compare_on").value
+    assert at.select_slider(key="compare_a_slider").value == ("2012-04", "2012-12")
+    assert at.select_slider(key="compare_b_slider").value == ("2013-01", "2013-04")
+    assert any("A Apr 2012 – Dec 2012 · B Jan 2013 – Apr 2013" in s.value for s in at.subheader), [
+        s.value for s in at.subheader
+    ]
+    shown = metrics(at)
+    ds = load_dataset()
+    a = incidents_in_period(ds.incidents, make_period("2012-04", "2012-12"))
+    b = incidents_in_period(ds.incidents, make_period("2013-01", "2013-04"))
+    assert shown["Incidents (B)"] == f"{len(b):,}"
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["Incidents (B)"] == f"{len(b) - len(a):+,}"
+    captions = [str(img.proto.imgs[0].caption) for img in at.get("image")]
+    assert captions == ["Period A: Apr 2012 – Dec 2012", "Period B: Jan 2013 – Apr 2013"]
+    assert at.query_params["compare"] == "2012-04..2012-12,2013-01..2013-04"
+
+
+def test_compare_mode_is_switched_on_and_off_in_the_sidebar() -> None:
+    at = run_app()
+    assert "compare" not in at.query_params
+    at.toggle(key="compare_on").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["compare"] == "2012-01..2014-12,2012-01..2014-12"
+    at.select_slider(key="compare_a_slider").set_value(("2013-01", "2013-02")).run()
+    assert at.query_params["compare"].startswith("2013-01..2013-02,")
+    at.toggle(key="compare_on").set_value(False).run()
+    assert "compare" not in at.query_params

@@ -75,6 +75,7 @@ def sidebar(
             on_change=state.leave_story,
         )
     _actor_control(state)
+    _compare_controls(state, months)
     side.radio("Basemap", BASEMAPS, key="basemap")
     _import_controls()
     return state.view(all_types)
@@ -91,6 +92,20 @@ def _actor_control(state: PageState) -> None:
             on_change=state.leave_story,
             help="Incidents involving at least one of the chosen groups (see the data README).",
         )
+
+
+def _compare_controls(state: PageState, months: Sequence[str]) -> None:
+    side = st.sidebar
+    side.toggle("Compare two periods", key="compare_on", help="Periods A and B side by side.")
+    if state.compare is None:
+        return
+    a = side.select_slider(
+        "Period A", options=months, value=state.compare_range("a"), key="compare_a_slider"
+    )
+    b = side.select_slider(
+        "Period B", options=months, value=state.compare_range("b"), key="compare_b_slider"
+    )
+    state.choose_compare(a, b)
 
 
 def _import_controls() -> None:

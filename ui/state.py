@@ -175,6 +175,15 @@ class PageState:
         b = self.store.get("compare_b", self.period)
         return Period(str(a[0]), str(a[1])), Period(str(b[0]), str(b[1]))
 
+    def compare_range(self, side: str) -> tuple[str, str]:
+        """Period ``"a"`` or ``"b"`` of compare mode (the period shown until one is chosen)."""
+        start, end = self.store.get(f"compare_{side}", self.period)
+        return str(start), str(end)
+
+    def choose_compare(self, a: tuple[str, str], b: tuple[str, str]) -> None:
+        """The periods chosen on the compare sliders."""
+        self.store.update(compare_a=tuple(a), compare_b=tuple(b))
+
     def view(self, all_types: Sequence[str]) -> ViewState:
         """The view the controls describe (``event_types`` None when all are chosen)."""
         types = self.event_types
