@@ -51,16 +51,18 @@ def view_picture(
     built, visible
         The built layers and the names of the visible ones.
     displacement
-        Refugees and IDPs as circles: drawn in place of the flow lines when given.
+        Refugees and IDPs as circles, in place of the ``displaced`` layer's (the layer's own
+        circles are drawn when this is None and the layer is shown).
     arrows
-        With ``displacement``: also draw the refugees' crossing arrows.
+        With ``displacement``: keep the flow lines too (when the flows layer is shown).
     """
     shown = [layer.value for layer in drawn_layers(built, visible)]
-    if displacement is not None:
-        shown = [name for name in shown if name != Layer.DISPLACEMENT]
+    if displacement is not None:  # in place of the displaced layer's circles
+        shown = [n for n in shown if n != Layer.DISPLACED]
+        shown = [n for n in shown if n != Layer.DISPLACEMENT or arrows]
     layers, legend = picture_layers({name: built[name] for name in shown})
-    if displacement is not None and Layer.DISPLACEMENT in visible:
-        extra, extra_legend = displacement_picture_layers(displacement, arrows=arrows)
+    if displacement is not None:
+        extra, extra_legend = displacement_picture_layers(displacement)
         layers, legend = [*layers, *extra], [*legend, *extra_legend]
     return layers, legend
 

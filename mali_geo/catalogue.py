@@ -25,6 +25,7 @@ from mali_geo.dataset import (
     flows_for,
     incident_points,
 )
+from mali_geo.displacement_picture import TOTAL_COLUMNS, displacement_picture
 from mali_geo.incidents import incidents_in_period
 from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
@@ -40,6 +41,8 @@ class Layer(StrEnum):
 
     REGIONS = "regions"
     DISPLACEMENT = "displacement"
+    #: Refugees and IDPs as proportional circles where they were counted, with host totals.
+    DISPLACED = "displaced"
     TOWNS = "towns"
     INCIDENTS = "incidents"
     BASES = "bases"
@@ -120,6 +123,24 @@ def _flows(s: Selection) -> gpd.GeoDataFrame:
     return flows_for(s.dataset, s.period).lines
 
 
+#: The host-total columns a ``displaced`` circle carries (``total_<column>``).
+TOTAL_PREFIX = "total_"
+_TOTAL_KEYS = ("kind", "host_iso3")
+
+
+def _displaced(s: Selection) -> gpd.GeoDataFrame:
+    ds = s.dataset
+    picture = displacement_picture(ds.displacement, ds.places, ds.regions, ds.countries, s.period)
+    totals = picture.totals[list(TOTAL_COLUMNS)]
+    totals = totals.rename(
+        columns={c: f"{TOTAL_PREFIX}{c}" for c in TOTAL_COLUMNS if c not in _TOTAL_KEYS}
+    )
+    circles = picture.circles.merge(totals, on=list(_TOTAL_KEYS), how="left")
+    return gpd.GeoDataFrame(
+        circles, geometry=picture.circles.geometry.name, crs=picture.circles.crs
+    )
+
+
 def _towns(s: Selection) -> gpd.GeoDataFrame:
     return towns_with_incidents(s.incidents, points=s.dataset.place_points)
 
@@ -140,11 +161,14 @@ def _key_events(s: Selection) -> gpd.GeoDataFrame:
 SPECS: dict[Layer, LayerSpec] = {spec.layer: spec for spec in (
     # layer, toggle label, shown by default, place among the toggles, inputs, build
     LayerSpec(Layer.REGIONS, "Regions (shaded by incidents)", True, 0, _PERIOD, _regions),
-    LayerSpec(Layer.DISPLACEMENT, "Displacement flows", True, 4, (Input.END,), _flows),
+    LayerSpec(Layer.DISPLACEMENT, "Displacement flows (arrows)", False, 5, (Input.END,), _flows),
+    LayerSpec(
+        Layer.DISPLACED, "Refugees and IDPs (circles)", True, 4, (Input.END,), _displaced
+    ),
     LayerSpec(Layer.TOWNS, "Towns with incidents", True, 1, _PERIOD, _towns),
     LayerSpec(Layer.INCIDENTS, "Incidents (by event type)", False, 2, _PERIOD, _incidents),
     LayerSpec(Layer.BASES, "Bases (who held them)", True, 3, (Input.END,), _bases),
-    LayerSpec(Layer.KEY_EVENTS, "Key events", True, 5, (Input.CONTENT,), _key_events),
+    LayerSpec(Layer.KEY_EVENTS, "Key events", True, 6, (Input.CONTENT,), _key_events),
 )}
 # fmt: on
 

@@ -18,7 +18,7 @@ from mali_geo.displacement_picture import displacement_picture
 from mali_geo.period import make_period
 
 PERIOD = make_period("2013-01", "2013-04")
-VISIBLE = ("regions", "towns", "displacement", "bases", "context")
+VISIBLE = ("regions", "towns", "displaced", "bases", "context")
 
 
 @pytest.fixture(scope="module")
