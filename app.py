@@ -20,7 +20,7 @@ from mali_geo.summary import shipped_only_note
 from mali_geo.view import problems_message
 from ui.compare import compare_panel
 from ui.data import active_data, event_types, import_span, layers_for, months_of, shipped
-from ui.feed import chosen_focus, feed_key, feed_panel, view_feed
+from ui.feed import feed_key, feed_panel, map_focus, view_feed
 from ui.map_files import map_downloads
 from ui.map_panel import draw_map
 from ui.panels import below_map, headline_row, import_report
@@ -115,7 +115,7 @@ def main() -> None:
         if note := shipped_only_note(view.period):
             st.info(note)
         feed, key = view_feed(ds, view), feed_key(ds, view)
-        draw_map(ds, layers, view, chapter, focus=chosen_focus(feed, key))
+        draw_map(ds, layers, view, chapter, focus=map_focus(ds, view, feed, key))
         st.markdown(legends_html(layers, view.layers), unsafe_allow_html=True)
         map_downloads(layers, view)
         feed_panel(feed, key)

@@ -2,7 +2,8 @@
 
 A group with no features whose script moves the map and opens a popup there: sent with the
 period's layers, so st_folium evaluates it without remounting the map. The script acts once
-per focus (an id), so later reruns with the same focus leave the user's pan and zoom alone.
+per focus (an id), so later reruns with the same focus leave the user's pan and zoom alone;
+:data:`NO_FOCUS` resets it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class Focus:
     popup: str
 
 
+#: No place to fly to: the script forgets the last focus, so clicking it again flies again.
+NO_FOCUS = Focus("", 0.0, 0.0, "")
+
+
 def incident_focus(row: Any) -> Focus:
     """The focus of a feed row (:func:`mali_geo.feed.incident_feed`): its facts in the popup."""
     rows = [
@@ -56,6 +61,18 @@ def incident_focus(row: Any) -> Focus:
     return Focus(str(row.incident_id), float(row.lat), float(row.lon), popup)
 
 
+def key_event_focus(row: Any) -> Focus:
+    """The focus of a key event (a row of the key events, with ``lat`` and ``lon``)."""
+    rows = [
+        ("Date", html.day(row.date, row.date_precision)),
+        ("What", html.text(row.event)),
+    ]
+    links = [html.link(row.source_url)] if html.safe_url(row.source_url) else []
+    popup = html.facts_popup(row.place, rows, links)
+    key = f"key event {html.day(row.date)} {row.place}"
+    return Focus(key, float(row.lat), float(row.lon), popup)
+
+
 def focus_group(focus: Focus) -> folium.FeatureGroup:
     """A group with no features whose script flies the map to ``focus`` and opens its popup."""
     group = folium.FeatureGroup(name=NAME, show=True, control=False)
@@ -67,7 +84,7 @@ class _FocusScript(Element):
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function (m, f) {
-    if (m._maliFocus === f.key) { return; }
+    if (!f.key || m._maliFocus === f.key) { m._maliFocus = f.key; return; }
     m._maliFocus = f.key;
     m.setView([f.lat, f.lon], Math.max(m.getZoom(), {{ this.zoom }}), {animate: false});
     L.popup({maxWidth: 340, maxHeight: 300, className: "mali-focus"})

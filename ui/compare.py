@@ -73,7 +73,9 @@ def period_picture(
 def _figures(c: Comparison, label_a: str) -> None:
     cols = st.columns(4)
     h_a, h_b, ch = c.headline_a, c.headline_b, c.change
-    cols[0].metric("Incidents (B)", f"{h_b.incidents:,}", delta=f"{ch.incidents:+,}")
+    cols[0].metric(
+        "Incidents (B)", f"{h_b.incidents:,}", delta=_delta(ch.incidents), delta_color="inverse"
+    )
     cols[0].caption(f"A: {h_a.incidents:,}")
     cols[1].metric(
         "Fatalities (B)",
@@ -86,9 +88,14 @@ def _figures(c: Comparison, label_a: str) -> None:
         (cols[2], "Refugees abroad (B)", h_a.refugees, h_b.refugees, ch.refugees),
         (cols[3], "IDPs in Mali (B)", h_a.idps, h_b.idps, ch.idps),
     ):
-        col.metric(name, _people(fig_b), delta=None if change is None else f"{change:+,}")
+        col.metric(name, _people(fig_b), delta=_delta(change), delta_color="inverse")
         col.caption(f"A: {_people(fig_a)} · {legend.as_of_note(fig_b)}")
     st.caption(f"Deltas: period B minus period A ({label_a}).")
+
+
+def _delta(change: int | None) -> str | None:
+    """B minus A as a metric's delta; none when unknown or unchanged (no arrow for zero)."""
+    return None if not change else f"{change:+,}"
 
 
 def _people(fig: Figure | None) -> str:

@@ -61,7 +61,8 @@ def draw_map(
     density
         How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
     focus
-        A place to fly to, with its popup (an incident clicked in a list).
+        A place to fly to, with its popup (an incident or key event clicked in a list): it acts
+        once, when it is new (:data:`layers.focus.NO_FOCUS` forgets it).
     """
     base = rendered_base()
     view = state.built_for

@@ -28,6 +28,7 @@ from mali_geo.summary import (
     months_older,
 )
 from mali_geo.view import ViewState
+from ui.feed import key_events_key, on_key_event_click
 from ui.state import PageState
 from ui.text import literal
 
@@ -202,7 +203,11 @@ def below_map(
             hide_index=True,
             width="stretch",
             column_config={"source_url": st.column_config.LinkColumn("Source")},
+            key=key_events_key(state),
+            on_select=on_key_event_click,
+            selection_mode="single-row",
         )
+        st.caption("Click a row to fly the map to the event and open its popup.")
     with tabs[2]:
         downloads(layers, ds, state)
     with tabs[3]:
