@@ -30,7 +30,7 @@ def compare_panel(ds: Dataset, view: ViewState) -> None:
     if view.compare is None:
         return
     a, b = view.compare
-    comparison = compare_periods(ds, a, b, event_types=view.event_types, actor_groups=view.actors)
+    comparison = comparison_of(ds, a, b, view.event_types, view.actors)
     label_a, label_b = html.period(a.start, a.end), html.period(b.start, b.end)
     st.subheader(f"Compare: A {label_a} · B {label_b}")
     _figures(comparison, label_a)
@@ -53,6 +53,18 @@ def compare_panel(ds: Dataset, view: ViewState) -> None:
 
 def _dataset_key(ds: Dataset) -> str:
     return ds.incidents_key
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={Dataset: _dataset_key})
+def comparison_of(
+    ds: Dataset,
+    a: Period,
+    b: Period,
+    event_types: tuple[str, ...] | None,
+    actors: tuple[str, ...] | None,
+) -> Comparison:
+    """Periods A and B compared (cached per dataset, periods, types and actor groups)."""
+    return compare_periods(ds, a, b, event_types=event_types, actor_groups=actors)
 
 
 @st.cache_data(show_spinner="Drawing the maps…", max_entries=16, hash_funcs={Dataset: _dataset_key})
