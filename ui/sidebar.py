@@ -99,11 +99,12 @@ def _compare_controls(state: PageState, months: Sequence[str]) -> None:
     side.toggle("Compare two periods", key="compare_on", help="Periods A and B side by side.")
     if state.compare is None:
         return
+    version = state.compare_widget_version  # a new key when code set the periods
     a = side.select_slider(
-        "Period A", options=months, value=state.compare_range("a"), key="compare_a_slider"
+        "Period A", options=months, value=state.compare_range("a"), key=f"compare_a_{version}"
     )
     b = side.select_slider(
-        "Period B", options=months, value=state.compare_range("b"), key="compare_b_slider"
+        "Period B", options=months, value=state.compare_range("b"), key=f"compare_b_{version}"
     )
     state.choose_compare(a, b)
 

@@ -63,6 +63,10 @@ class Chapter(Protocol):
     def layers(self) -> Sequence[str]:
         """The layers it shows."""
 
+    @property
+    def compare(self) -> tuple[Period, Period] | None:
+        """The periods it compares, if any."""
+
 
 @dataclass(frozen=True)
 class PageState:
@@ -278,6 +282,7 @@ class PageState:
         self.store.update(mode=Mode.STORY.value, chapter=chapter.id, playing=False)
         self.set_period((chapter.start, chapter.end))
         self._show_layers(chapter.layers)
+        self._set_compare(chapter.compare)
 
     def apply_phase(self) -> None:
         """Set the period to the phase chosen in the presets (a cleared box changes nothing)."""
@@ -375,10 +380,20 @@ class PageState:
         """The analyst tools of a URL: actor groups and the compared periods."""
         groups = GROUP_ORDER if state.actors is None else state.actors
         self.store["actors"] = [g for g in GROUP_ORDER if g in groups]
-        self.store["compare_on"] = state.compare is not None
-        if state.compare is not None:
-            a, b = state.compare
+        self._set_compare(state.compare)
+
+    def _set_compare(self, compare: tuple[Period, Period] | None) -> None:
+        """Set compare mode from code: its sliders are redrawn with the periods."""
+        self.store["compare_on"] = compare is not None
+        if compare is not None:
+            a, b = compare
             self.store.update(compare_a=(a.start, a.end), compare_b=(b.start, b.end))
+            self.store["compare_version"] = self.store.get("compare_version", 0) + 1
+
+    @property
+    def compare_widget_version(self) -> int:
+        """Part of the compare sliders' keys: it changes whenever code sets the periods."""
+        return int(self.store.get("compare_version", 0))
 
     def _show_layers(self, layers: Sequence[str]) -> None:
         for name in TOGGLES:
