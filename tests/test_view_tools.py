@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mali_geo.catalogue import SPECS, Input, Layer, View, build_layers
+from mali_geo.dataset import load_dataset
 from mali_geo.period import make_period
 from mali_geo.view import ViewState, state_from_query, state_to_query
 
@@ -28,3 +30,13 @@ def test_compare_round_trips_and_bad_values_are_reported() -> None:
     bad = state_from_query({"compare": "2013-05..2013-01"})
     assert bad.compare is None
     assert bad.problems == ("compare=2013-05..2013-01",)
+
+
+def test_actor_groups_key_the_layers_built_from_incidents() -> None:
+    built = build_layers(load_dataset(), make_period("2013-01", "2013-06"))
+    every, mnla = View("2013-01", "2013-06"), View("2013-01", "2013-06", None, ("mnla",))
+    for layer in Layer:
+        spec = SPECS[layer]
+        same = spec.cache_key(built[layer], every) == spec.cache_key(built[layer], mnla)
+        assert same == (Input.ACTORS not in spec.inputs), layer
+    assert Input.ACTORS in SPECS[Layer.TOWNS].inputs
