@@ -18,7 +18,10 @@ from mali_geo.errors import MaliGeoError
 from mali_geo.period import month_range
 from mali_geo.summary import shipped_only_note
 from mali_geo.view import problems_message
+from ui.compare import compare_panel
 from ui.data import active_data, event_types, import_span, layers_for, months_of, shipped
+from ui.feed import feed_key, feed_panel, map_focus, view_feed
+from ui.map_files import map_downloads
 from ui.map_panel import draw_map
 from ui.panels import below_map, headline_row, import_report
 from ui.sidebar import sidebar
@@ -99,6 +102,7 @@ def main() -> None:
     if result is not None:
         import_report(result)
     headline_row(ds, view)
+    compare_panel(ds, view)
     chapter, map_col = None, st.container()
     if state.in_story:
         story_col, map_col = st.columns([2, 3], gap="medium")
@@ -110,8 +114,11 @@ def main() -> None:
             st.info(legend.EMPTY_PERIOD)
         if note := shipped_only_note(view.period):
             st.info(note)
-        draw_map(ds, layers, view, chapter)
+        feed, key = view_feed(ds, view), feed_key(ds, view)
+        draw_map(ds, layers, view, chapter, focus=map_focus(ds, view, feed, key))
         st.markdown(legends_html(layers, view.layers), unsafe_allow_html=True)
+        map_downloads(layers, view)
+        feed_panel(feed, key)
     if Layer.DISPLACEMENT in view.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
             st.caption(legend.flows_note(flows_for(ds, view.period)))

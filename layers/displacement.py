@@ -10,10 +10,18 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from layers import html
 from layers.geojson import Feature, geojson_group, style_key
-from mali_geo.displacement_picture import NOT_LOCATED, DisplacementPicture
+from mali_geo.catalogue import TOTAL_PREFIX
+from mali_geo.displacement_picture import (
+    ARROW_COLUMNS,
+    CIRCLE_COLUMNS,
+    NOT_LOCATED,
+    TOTAL_COLUMNS,
+    DisplacementPicture,
+)
 from mali_geo.geometry import has_coordinate
 
 NAME = "Displacement flows"
@@ -138,6 +146,28 @@ def circles_layer(picture: DisplacementPicture) -> folium.FeatureGroup:
     features = [_circle_feature(c, totals) for c in circles.itertuples()]
     marker = folium.CircleMarker(radius=5)
     return geojson_group(circles, features, name=CIRCLES_NAME, style=_circle_style, marker=marker)
+
+
+def picture_of_layer(displaced: gpd.GeoDataFrame) -> DisplacementPicture:
+    """The circles and host totals of the catalogue's ``displaced`` layer (no arrows)."""
+    circles = displaced[[*CIRCLE_COLUMNS, displaced.geometry.name]]
+    named = {f"{TOTAL_PREFIX}{c}": c for c in TOTAL_COLUMNS if c not in ("kind", "host_iso3")}
+    totals = displaced[["kind", "host_iso3", *named]].rename(columns=named)
+    totals = totals.drop_duplicates(["kind", "host_iso3"]).reset_index(drop=True)
+    arrows = gpd.GeoDataFrame(
+        {c: [] for c in ARROW_COLUMNS}, geometry=gpd.GeoSeries([], crs=displaced.crs)
+    )
+    return DisplacementPicture(circles, pd.DataFrame(totals[list(TOTAL_COLUMNS)]), arrows)
+
+
+def displaced_layer(displaced: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The catalogue's ``displaced`` layer: refugees and IDPs as proportional circles."""
+    return circles_layer(picture_of_layer(displaced))
+
+
+def displaced_legend_html(displaced: gpd.GeoDataFrame) -> str:
+    """The legend of the ``displaced`` layer: kinds, circle sizes and each host's total."""
+    return circles_legend_html(picture_of_layer(displaced))
 
 
 def arrows_layer(arrows: gpd.GeoDataFrame) -> folium.FeatureGroup:

@@ -54,13 +54,19 @@ DRAWINGS: dict[Layer, Drawing] = {
             displacement.legend_html,
             draw_order=1,
         ),
+        Drawing(
+            Layer.DISPLACED,
+            displacement.displaced_layer,
+            displacement.displaced_legend_html,
+            draw_order=2,
+        ),
         # Big symbols under small ones: a town's circle rings the base at its centre, and
         # incidents and key events (small, rare) sit on top, so each can be clicked.
-        Drawing(Layer.TOWNS, towns.towns_layer, towns.legend_html, draw_order=2),
-        Drawing(Layer.BASES, bases.bases_layer, bases.legend_html, draw_order=3),
-        Drawing(Layer.INCIDENTS, incidents.incidents_layer, incidents.legend_html, draw_order=4),
+        Drawing(Layer.TOWNS, towns.towns_layer, towns.legend_html, draw_order=3),
+        Drawing(Layer.BASES, bases.bases_layer, bases.legend_html, draw_order=4),
+        Drawing(Layer.INCIDENTS, incidents.incidents_layer, incidents.legend_html, draw_order=5),
         Drawing(
-            Layer.KEY_EVENTS, key_events.key_events_layer, key_events.legend_html, draw_order=5
+            Layer.KEY_EVENTS, key_events.key_events_layer, key_events.legend_html, draw_order=6
         ),
     )
 }

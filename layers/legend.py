@@ -68,7 +68,8 @@ def flows_note(flows: Flows) -> str:
 
 MONTHLY_CAPTION = (
     "Incidents per month (an incident counts in every month its dates overlap); red: the "
-    "selected period. Source: the incidents, one cited report each."
+    "selected period (drag across the bars to choose one). Source: the incidents, one cited "
+    "report each."
 )
 #: Streamlit Markdown colour badges (text, so they read without an emoji font).
 VERDICT_BADGES: dict[str, str] = {

@@ -43,6 +43,7 @@ from layers.displacement import (
     OTHER_COLOUR,
     circle_radius,
     flow_width,
+    picture_of_layer,
 )
 from layers.incidents import event_colour
 from layers.regions import region_colour
@@ -238,7 +239,7 @@ def picture_layers(
     ----------
     built
         Layer name -> GeoDataFrame, for the layers shown (any of ``regions``, ``displacement``,
-        ``towns``, ``incidents``, ``bases``, ``key_events``).
+        ``displaced``, ``towns``, ``incidents``, ``bases``, ``key_events``).
 
     Returns
     -------
@@ -259,6 +260,10 @@ def picture_layers(
         )
         out.append(PictureLayer(data, colour_column="_colour", size="_width", zorder=2))
         legend += [LegendEntry(KIND_LABELS[k], c, "line") for k, c in KIND_COLOURS.items()]
+    if "displaced" in built:
+        extra, extra_legend = displacement_picture_layers(picture_of_layer(built["displaced"]))
+        out += extra
+        legend += extra_legend
     if "towns" in built:
         rows = built["towns"]
         data = rows.assign(_size=rows["incidents"].map(lambda n: _area(towns.town_radius(int(n)))))

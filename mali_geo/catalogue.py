@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import geopandas as gpd
 
+from mali_geo.actors import filter_by_actor_groups
 from mali_geo.dataset import (
     Dataset,
     bases_at_end,
@@ -24,6 +25,7 @@ from mali_geo.dataset import (
     flows_for,
     incident_points,
 )
+from mali_geo.displacement_picture import TOTAL_COLUMNS, displacement_picture
 from mali_geo.incidents import incidents_in_period
 from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
@@ -39,6 +41,8 @@ class Layer(StrEnum):
 
     REGIONS = "regions"
     DISPLACEMENT = "displacement"
+    #: Refugees and IDPs as proportional circles where they were counted, with host totals.
+    DISPLACED = "displaced"
     TOWNS = "towns"
     INCIDENTS = "incidents"
     BASES = "bases"
@@ -51,6 +55,8 @@ class Input(StrEnum):
     START = "start"
     END = "end"
     TYPES = "types"
+    #: The actor groups chosen (:mod:`mali_geo.actors`).
+    ACTORS = "actors"
     #: The layer is small and seldom changes between periods: keyed by a digest of it.
     CONTENT = "content"
 
@@ -66,11 +72,13 @@ class Selection:
 
 @dataclass(frozen=True)
 class View:
-    """The part of a view that layers are built for: period and event types."""
+    """The part of a view that layers are built for: period, event types and actor groups."""
 
     start: str
     end: str
     event_types: tuple[str, ...] | None = None
+    #: Actor group ids (:data:`mali_geo.actors.GROUP_ORDER`); ``None`` keeps every incident.
+    actors: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +105,14 @@ class LayerSpec:
             Input.START: view.start,
             Input.END: view.end,
             Input.TYPES: view.event_types,
+            Input.ACTORS: view.actors,
         }
         if Input.CONTENT in self.inputs:
             values[Input.CONTENT] = content_digest(built)
         return (self.layer.value, *(values[i] for i in self.inputs))
 
 
-_PERIOD = (Input.START, Input.END, Input.TYPES)
+_PERIOD = (Input.START, Input.END, Input.TYPES, Input.ACTORS)
 
 
 def _regions(s: Selection) -> gpd.GeoDataFrame:
@@ -112,6 +121,24 @@ def _regions(s: Selection) -> gpd.GeoDataFrame:
 
 def _flows(s: Selection) -> gpd.GeoDataFrame:
     return flows_for(s.dataset, s.period).lines
+
+
+#: The host-total columns a ``displaced`` circle carries (``total_<column>``).
+TOTAL_PREFIX = "total_"
+_TOTAL_KEYS = ("kind", "host_iso3")
+
+
+def _displaced(s: Selection) -> gpd.GeoDataFrame:
+    ds = s.dataset
+    picture = displacement_picture(ds.displacement, ds.places, ds.regions, ds.countries, s.period)
+    totals = picture.totals[list(TOTAL_COLUMNS)]
+    totals = totals.rename(
+        columns={c: f"{TOTAL_PREFIX}{c}" for c in TOTAL_COLUMNS if c not in _TOTAL_KEYS}
+    )
+    circles = picture.circles.merge(totals, on=list(_TOTAL_KEYS), how="left")
+    return gpd.GeoDataFrame(
+        circles, geometry=picture.circles.geometry.name, crs=picture.circles.crs
+    )
 
 
 def _towns(s: Selection) -> gpd.GeoDataFrame:
@@ -134,11 +161,14 @@ def _key_events(s: Selection) -> gpd.GeoDataFrame:
 SPECS: dict[Layer, LayerSpec] = {spec.layer: spec for spec in (
     # layer, toggle label, shown by default, place among the toggles, inputs, build
     LayerSpec(Layer.REGIONS, "Regions (shaded by incidents)", True, 0, _PERIOD, _regions),
-    LayerSpec(Layer.DISPLACEMENT, "Displacement flows", True, 4, (Input.END,), _flows),
+    LayerSpec(Layer.DISPLACEMENT, "Displacement flows (arrows)", False, 5, (Input.END,), _flows),
+    LayerSpec(
+        Layer.DISPLACED, "Refugees and IDPs (circles)", True, 4, (Input.END,), _displaced
+    ),
     LayerSpec(Layer.TOWNS, "Towns with incidents", True, 1, _PERIOD, _towns),
     LayerSpec(Layer.INCIDENTS, "Incidents (by event type)", False, 2, _PERIOD, _incidents),
     LayerSpec(Layer.BASES, "Bases (who held them)", True, 3, (Input.END,), _bases),
-    LayerSpec(Layer.KEY_EVENTS, "Key events", True, 5, (Input.CONTENT,), _key_events),
+    LayerSpec(Layer.KEY_EVENTS, "Key events", True, 6, (Input.CONTENT,), _key_events),
 )}
 # fmt: on
 
@@ -154,6 +184,7 @@ def build_layers(
     *,
     layers: Sequence[str] = LAYERS,
     event_types: Collection[str] | None = None,
+    actor_groups: Collection[str] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Build the requested layers for a period.
 
@@ -167,6 +198,9 @@ def build_layers(
         Names from :data:`LAYERS`; the result keeps this order.
     event_types
         Restrict incidents (and so towns and regions) to these types; ``None`` keeps all.
+    actor_groups
+        Restrict incidents (and so towns and regions) to those involving one of these actor
+        groups (:mod:`mali_geo.actors`); ``None`` keeps all.
 
     Returns
     -------
@@ -178,5 +212,6 @@ def build_layers(
         msg = f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}"
         raise ValueError(msg)
     selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
+    selected = filter_by_actor_groups(selected, actor_groups)
     selection = Selection(dataset, period, selected)
     return {name: SPECS[Layer(name)].build(selection) for name in layers}

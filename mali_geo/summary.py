@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mali_geo.actors import filter_by_actor_groups
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import Figure, Population, latest_figure
@@ -58,7 +59,11 @@ class Headline:
 
 
 def headline(
-    dataset: Dataset, period: Period, *, event_types: Collection[str] | None = None
+    dataset: Dataset,
+    period: Period,
+    *,
+    event_types: Collection[str] | None = None,
+    actor_groups: Collection[str] | None = None,
 ) -> Headline:
     """Compute the headline figures for a period.
 
@@ -70,8 +75,12 @@ def headline(
         Incidents overlapping it count; displacement is as of its last day.
     event_types
         Restrict incidents to these types; ``None`` keeps all.
+    actor_groups
+        Restrict incidents to those involving one of these actor groups
+        (:mod:`mali_geo.actors`); ``None`` keeps all.
     """
     sel = incidents_in_period(dataset.incidents, period, event_types=event_types)
+    sel = filter_by_actor_groups(sel, actor_groups)
     counted_low, counted_high = counted_tolls(sel)
     low, high = fatality_range(counted_low, counted_high)
     no_toll = int((counted_low.isna() & counted_high.isna()).sum())

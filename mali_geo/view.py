@@ -1,7 +1,8 @@
 """What one view of the dashboard shows: period, layers, filters, and their URL form.
 
 Pure functions, so the app's state logic is tested without Streamlit. A view is stored in the
-URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``basemap``, ``context``),
+URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``actors``, ``basemap``,
+``context``, ``compare``),
 so a shared URL restores it. The context layers are the offline basemap, so ``layers`` lists
 the data layers only and ``context=0`` hides the context.
 """
@@ -12,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from mali_geo.actors import format_actor_groups, parse_actor_groups
 from mali_geo.catalogue import MENU, SPECS, View
+from mali_geo.compare import format_compare, parse_compare
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.errors import PeriodError
 from mali_geo.period import Period, make_period, month_range
@@ -58,6 +61,10 @@ class ViewState:
     event_types: tuple[str, ...] | None = None
     basemap: Basemap = Basemap.OFFLINE
     problems: tuple[str, ...] = field(default=(), compare=False)
+    #: Actor group ids (:mod:`mali_geo.actors`); ``None`` keeps every incident.
+    actors: tuple[str, ...] | None = None
+    #: Periods A and B to compare (``compare`` mode), or ``None``.
+    compare: tuple[Period, Period] | None = None
 
     @property
     def period(self) -> Period:
@@ -67,12 +74,14 @@ class ViewState:
 
     @property
     def built_for(self) -> View:
-        """What the view's layers are built for (and cached by): period and event types."""
-        return View(self.start, self.end, self.event_types)
+        """What the view's layers are built for (and cached by): period, types and actors."""
+        return View(self.start, self.end, self.event_types, self.actors)
 
 
 #: Query parameters a view reads (others are reported, except Streamlit's own).
-QUERY_KEYS: tuple[str, ...] = ("start", "end", "layers", CONTEXT, "types", "basemap", "chapter")
+QUERY_KEYS: tuple[str, ...] = (
+    *("start", "end", "layers", CONTEXT, "types", "actors", "basemap", "chapter", "compare"),
+)
 #: Parameters Streamlit itself reads: never reported as unknown.
 _STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
 #: How many ignored values a warning lists before "and N more".
@@ -118,7 +127,9 @@ def state_from_query(
             basemap = Basemap(given["basemap"])
         except ValueError:
             problems.append(f"basemap={given['basemap']}")
-    return ViewState(start, end, layers, types, basemap, tuple(problems))
+    actors = _query_actors(given.get("actors"), problems)
+    compare = _query_compare(given.get("compare"), first, last, problems)
+    return ViewState(start, end, layers, types, basemap, tuple(problems), actors, compare)
 
 
 def problems_message(problems: Sequence[str], *, shown: int = SHOWN_PROBLEMS) -> str:
@@ -167,6 +178,10 @@ def state_to_query(
         query["types"] = ",".join(state.event_types)
     if state.basemap is not Basemap.OFFLINE:
         query["basemap"] = state.basemap.value
+    if state.actors is not None:
+        query["actors"] = format_actor_groups(state.actors)
+    if state.compare is not None:
+        query["compare"] = format_compare(*state.compare)
     return query
 
 
@@ -214,6 +229,26 @@ def _query_types(
     known = [lookup[x.casefold()] for x in asked if x.casefold() in lookup]
     problems.extend(f"type {x}" for x in asked if x.casefold() not in lookup)
     return tuple(dict.fromkeys(known)) if known else None
+
+
+def _query_actors(text: str | None, problems: list[str]) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    chosen = parse_actor_groups(text)
+    problems.extend(f"actor group {x}" for x in chosen.unknown)
+    return chosen.groups or None
+
+
+def _query_compare(
+    text: str | None, first: str, last: str, problems: list[str]
+) -> tuple[Period, Period] | None:
+    if text is None:
+        return None
+    try:
+        return parse_compare(text, first=first, last=last)
+    except PeriodError:
+        problems.append(f"compare={text}")
+        return None
 
 
 def play_step(

@@ -39,7 +39,7 @@ def test_app_runs_and_shows_the_whole_range(at: AppTest) -> None:
     layers = map_features(at)
     assert set(layers) == {
         "Regions",
-        "Displacement flows",
+        "Refugees and IDPs (where counted)",
         "Towns with incidents",
         "Bases",
         "Key events",
@@ -52,8 +52,15 @@ def test_map_holds_what_the_export_gives_for_the_period(at: AppTest) -> None:
     layers = map_features(at)
     assert len(layers["Towns with incidents"]) == len(expected["towns"])
     assert len(layers["Bases"]) == len(expected["bases"])
+    circles = expected["displaced"]
+    assert len(layers["Refugees and IDPs (where counted)"]) == len(circles)
+
+
+def test_flows_are_a_toggle_beside_the_circles() -> None:
+    at = run_app(layers="displacement")
+    expected = build_layers(load_dataset(), make_period("2012-01", "2014-12"))
     drawn_flows = expected["displacement"].geometry.notna().sum()
-    assert len(layers["Displacement flows"]) == drawn_flows
+    assert len(map_features(at)["Displacement flows"]) == drawn_flows
 
 
 def test_period_change_changes_map_and_headline() -> None:
@@ -81,7 +88,7 @@ def test_switching_a_toggle_off_removes_the_layer() -> None:
     assert len(map_features(at)["Incidents"]) == 344
     at.toggle(key="layer_context").set_value(False).run()
     assert "Neighbouring countries" not in map_args(at)["script"]
-    assert at.query_params["layers"] == "regions,towns,incidents,displacement,key_events"
+    assert at.query_params["layers"] == "regions,towns,incidents,displaced,key_events"
     assert at.query_params["context"] == "0"
 
 

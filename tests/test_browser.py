@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 REGIONS = 'path.leaflet-interactive[stroke="#555555"]'
 TOWNS = 'path.leaflet-interactive[stroke="#7a0177"]'
 BASES = 'path.leaflet-interactive[stroke="#000000"]'
-FLOWS = 'path.leaflet-interactive[stroke="#1b7837"], path.leaflet-interactive[stroke="#e08214"]'
+CIRCLES = 'path.leaflet-interactive[stroke="#1b7837"], path.leaflet-interactive[stroke="#e08214"]'
 KEY_EVENTS = 'path.leaflet-interactive[stroke="#333333"]'
 SCREENSHOT = PROJECT_DIR / "docs" / "screenshot.png"
 
@@ -47,7 +47,8 @@ def test_map_draws_every_layer_offline(
     expect(frame.locator(REGIONS)).to_have_count(9)
     expect(frame.locator(TOWNS)).to_have_count(len(expected["towns"]))
     expect(frame.locator(BASES)).to_have_count(len(expected["bases"]))
-    expect(frame.locator(FLOWS)).to_have_count(int(expected["displacement"].geometry.notna().sum()))
+    located = expected["displaced"]["placement"] != "not_located"  # grey circles apart
+    expect(frame.locator(CIRCLES)).to_have_count(int(located.sum()))
     expect(frame.locator(KEY_EVENTS)).to_have_count(len(expected["key_events"]))
     expect(page.get_by_text("Refugees abroad", exact=True)).to_be_visible()
     page.screenshot(path=artifacts_dir / "dashboard.png", full_page=False)
@@ -95,7 +96,7 @@ def test_download_geojson_gives_the_visible_layers(
     assert "crs" not in raw
     got = gpd.read_file(path)
     expected = build_layers(load_dataset(), make_period("2013-01", "2013-06"))
-    visible = ["regions", "displacement", "towns", "bases", "key_events"]
+    visible = ["regions", "displaced", "towns", "bases", "key_events"]
     counts = got["layer"].value_counts().to_dict()
     for name in visible:
         assert counts.get(name, 0) == len(expected[name]), name

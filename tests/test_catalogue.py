@@ -24,7 +24,8 @@ def test_every_layer_has_a_spec_a_drawing_a_legend_and_a_toggle(
 
 
 def test_files_toggles_and_drawing_orders_are_each_complete() -> None:
-    assert LAYERS == ("regions", "displacement", "towns", "incidents", "bases", "key_events")
+    files = ("regions", "displacement", "displaced", "towns", "incidents", "bases", "key_events")
+    assert files == LAYERS
     assert [str(x) for x in MENU] == [n for n in TOGGLES if n != "context"]
     orders = [d.draw_order for d in DRAWINGS.values()]
     assert len(set(orders)) == len(Layer)

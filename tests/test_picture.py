@@ -180,7 +180,7 @@ def test_html_is_self_contained_and_holds_the_features(
 def test_catalogue_layers_draw_with_their_legend(dataset: Dataset) -> None:
     built = build_layers(dataset, PERIOD)
     layers, legend = picture_layers(built)
-    assert len(layers) == len(built)
+    assert len(layers) == len(built) + 1  # the displaced circles: located and not located
     labels = [e.label for e in legend]
     assert "Towns with incidents (area: count)" in labels
     assert "Key events" in labels

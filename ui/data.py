@@ -156,8 +156,9 @@ def settled(value: T) -> T:
 # At 100,000 incidents one period's layers hold ~40 MB (the incidents layer): 8 stay cached.
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={Dataset: _dataset_key})
 def layers_for(ds: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
-    """Layers for a view (cached per dataset, period and event types; never mutated)."""
-    return build_layers(ds, Period(view.start, view.end), event_types=view.event_types)
+    """Layers for a view (cached per dataset, period, types and actor groups; never mutated)."""
+    period = Period(view.start, view.end)
+    return build_layers(ds, period, event_types=view.event_types, actor_groups=view.actors)
 
 
 @st.cache_resource(show_spinner=False)

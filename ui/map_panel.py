@@ -17,6 +17,7 @@ from layers import html
 from layers.basemap import TILES, base_map
 from layers.context import context_layer
 from layers.drawing import drawn_layers, map_group, map_legend_html
+from layers.focus import Focus, focus_group
 from layers.highlight import highlight_layer
 from layers.mapview import ViewUpdate, view_group
 from mali_geo import story
@@ -51,6 +52,7 @@ def draw_map(
     chapter: story.Chapter | None,
     *,
     density: str = DEFAULT_REGION_DENSITY,
+    focus: Focus | None = None,
 ) -> None:
     """The map: a fixed base plus the period's layers and view, all updated without a remount.
 
@@ -58,6 +60,9 @@ def draw_map(
     ----------
     density
         How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
+    focus
+        A place to fly to, with its popup (an incident or key event clicked in a list): it acts
+        once, when it is new (:data:`layers.focus.NO_FOCUS` forgets it).
     """
     base = rendered_base()
     view = state.built_for
@@ -70,6 +75,8 @@ def draw_map(
         parts.append(rendered_layer(BuiltLayer(layer, frame, key, density), position))
     if chapter is not None:
         parts.append(rendered_highlight(chapter.id, len(parts)))
+    if focus is not None:
+        parts.append(render_group(focus_group(focus), len(parts)))
     update = ViewUpdate(
         period=html.period(view.start, view.end),
         legend=map_legend_html(

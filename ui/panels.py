@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from layers import charts, legend
+from mali_geo.actors import filter_by_actor_groups
 from mali_geo.catalogue import LAYERS
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import refugees_by_host
@@ -27,6 +28,8 @@ from mali_geo.summary import (
     months_older,
 )
 from mali_geo.view import ViewState
+from ui.feed import key_events_key, on_key_event_click
+from ui.state import PageState
 from ui.text import literal
 
 #: How many kinds of rejection reasons the report lists.
@@ -35,7 +38,7 @@ SHOWN_REASONS = 12
 
 def headline_row(ds: Dataset, state: ViewState) -> None:
     """The figures for the period, each with its as-of date and source."""
-    h = headline(ds, state.period, event_types=state.event_types)
+    h = headline(ds, state.period, event_types=state.event_types, actor_groups=state.actors)
     cols = st.columns(4)
     cols[0].metric(
         "Incidents",
@@ -150,9 +153,8 @@ def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewSt
         )
 
     def csv() -> str:
-        return incidents_csv(
-            incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
-        )
+        sel = incidents_in_period(ds.incidents, state.period, event_types=state.event_types)
+        return incidents_csv(filter_by_actor_groups(sel, state.actors))
 
     st.download_button(
         "Incidents as CSV",
@@ -180,12 +182,19 @@ def below_map(
         sel = (
             ds.incidents if types is None else ds.incidents[ds.incidents["event_type"].isin(types)]
         )
+        sel = filter_by_actor_groups(sel, state.actors)
         st.altair_chart(
             charts.monthly_chart(monthly_counts(sel, months), state.start, state.end),
             width="stretch",
+            key=PageState.CHART_KEY,
+            on_select=lambda: PageState(st.session_state).apply_brush(),
+            selection_mode=charts.BRUSH,
         )
         st.caption(legend.MONTHLY_CAPTION)
-        st.altair_chart(charts.refugees_chart(refugees_by_host(ds.displacement)), width="stretch")
+        refugees = charts.refugees_chart(
+            refugees_by_host(ds.displacement), period=(state.start, state.end)
+        )
+        st.altair_chart(refugees, width="stretch")
         st.caption("Refugees from Mali by host country: UNHCR Refugee Data Finder (CC BY 4.0).")
     with tabs[1]:
         events = key_events_table(key_events_in_period(ds.key_events, state.period))
@@ -194,7 +203,11 @@ def below_map(
             hide_index=True,
             width="stretch",
             column_config={"source_url": st.column_config.LinkColumn("Source")},
+            key=key_events_key(state),
+            on_select=on_key_event_click,
+            selection_mode="single-row",
         )
+        st.caption("Click a row to fly the map to the event and open its popup.")
     with tabs[2]:
         downloads(layers, ds, state)
     with tabs[3]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from layers.incidents import event_label
+from mali_geo.actors import GROUP_ORDER, default_actor_groups
 from mali_geo.dataset import ImportMode
 from mali_geo.importer import MAX_IMPORT_BYTES, UPLOAD_LIMIT_HINT
 from mali_geo.view import PHASES, TOGGLES, ViewState
@@ -73,9 +74,39 @@ def sidebar(
             format_func=event_label,
             on_change=state.leave_story,
         )
+    _actor_control(state)
+    _compare_controls(state, months)
     side.radio("Basemap", BASEMAPS, key="basemap")
     _import_controls()
     return state.view(all_types)
+
+
+def _actor_control(state: PageState) -> None:
+    labels = default_actor_groups().labels
+    with st.sidebar.expander(f"Actors ({len(state.actors)} of {len(GROUP_ORDER)} groups)"):
+        st.multiselect(
+            "Actor groups",
+            GROUP_ORDER,
+            key="actors",
+            format_func=lambda g: labels.get(g, g),
+            on_change=state.leave_story,
+            help="Incidents involving at least one of the chosen groups (see the data README).",
+        )
+
+
+def _compare_controls(state: PageState, months: Sequence[str]) -> None:
+    side = st.sidebar
+    side.toggle("Compare two periods", key="compare_on", help="Periods A and B side by side.")
+    if state.compare is None:
+        return
+    version = state.compare_widget_version  # a new key when code set the periods
+    a = side.select_slider(
+        "Period A", options=months, value=state.compare_range("a"), key=f"compare_a_{version}"
+    )
+    b = side.select_slider(
+        "Period B", options=months, value=state.compare_range("b"), key=f"compare_b_{version}"
+    )
+    state.choose_compare(a, b)
 
 
 def _import_controls() -> None:

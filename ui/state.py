@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from layers.charts import brushed_period
+from mali_geo.actors import GROUP_ORDER
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import ImportMode
+from mali_geo.period import Period
 from mali_geo.view import (
     PHASES,
     TOGGLES,
@@ -59,6 +62,10 @@ class Chapter(Protocol):
     @property
     def layers(self) -> Sequence[str]:
         """The layers it shows."""
+
+    @property
+    def compare(self) -> tuple[Period, Period] | None:
+        """The periods it compares, if any."""
 
 
 @dataclass(frozen=True)
@@ -158,12 +165,38 @@ class PageState:
         """The layers switched on, in the order of the toggles."""
         return tuple(n for n in TOGGLES if self.store.get(self.layer_key(n)))
 
+    @property
+    def actors(self) -> list[str]:
+        """The actor groups chosen (ids of :data:`mali_geo.actors.GROUP_ORDER`)."""
+        return list(self.store.get("actors", GROUP_ORDER))
+
+    @property
+    def compare(self) -> tuple[Period, Period] | None:
+        """Periods A and B while compare mode is on, else None."""
+        if not self.store.get("compare_on"):
+            return None
+        a = self.store.get("compare_a", self.period)
+        b = self.store.get("compare_b", self.period)
+        return Period(str(a[0]), str(a[1])), Period(str(b[0]), str(b[1]))
+
+    def compare_range(self, side: str) -> tuple[str, str]:
+        """Period ``"a"`` or ``"b"`` of compare mode (the period shown until one is chosen)."""
+        start, end = self.store.get(f"compare_{side}", self.period)
+        return str(start), str(end)
+
+    def choose_compare(self, a: tuple[str, str], b: tuple[str, str]) -> None:
+        """The periods chosen on the compare sliders."""
+        self.store.update(compare_a=tuple(a), compare_b=tuple(b))
+
     def view(self, all_types: Sequence[str]) -> ViewState:
         """The view the controls describe (``event_types`` None when all are chosen)."""
         types = self.event_types
         filtered = None if set(types) == set(all_types) else tuple(types)
+        chosen = self.actors
+        actors = None if set(GROUP_ORDER) <= set(chosen) else tuple(chosen)
         start, end = self.period
-        return ViewState(start, end, self.shown_layers(), filtered, self.basemap)
+        layers, basemap = self.shown_layers(), self.basemap
+        return ViewState(start, end, layers, filtered, basemap, actors=actors, compare=self.compare)
 
     def query(self, all_types: Sequence[str]) -> dict[str, str]:
         """The URL query of the page: the open chapter in story mode, else the view."""
@@ -200,6 +233,7 @@ class PageState:
         all_types = list(type_labels)
         chosen = all_types if state.event_types is None else state.event_types
         self.store["event_types"] = [t for t in all_types if t in chosen]
+        self._open_tools(state)
         return True
 
     def follow_data(
@@ -248,6 +282,7 @@ class PageState:
         self.store.update(mode=Mode.STORY.value, chapter=chapter.id, playing=False)
         self.set_period((chapter.start, chapter.end))
         self._show_layers(chapter.layers)
+        self._set_compare(chapter.compare)
 
     def apply_phase(self) -> None:
         """Set the period to the phase chosen in the presets (a cleared box changes nothing)."""
@@ -265,6 +300,19 @@ class PageState:
         """
         if PHASES.get(self.store.get("phase") or "") != self.period:
             self.store["phase"] = None
+
+    #: The monthly chart's key: its selection (a brushed span of months) sets the period.
+    CHART_KEY = "monthly_chart"
+
+    def apply_brush(self) -> None:
+        """Callback of the monthly chart: a span of months brushed becomes the period."""
+        first, last = self.months
+        period = brushed_period(self.store.get(self.CHART_KEY), first=first, last=last)
+        if period is None or period == self.period:
+            return
+        self.leave_story()
+        self.set_period(period)
+        self.store["playing"] = False
 
     def toggle_play(self) -> None:
         """Start or stop stepping a window through the months."""
@@ -327,6 +375,25 @@ class PageState:
             self._show_layers(saved["layers"])
             self.store["event_types"] = list(saved["event_types"])
         return False
+
+    def _open_tools(self, state: ViewState) -> None:
+        """The analyst tools of a URL: actor groups and the compared periods."""
+        groups = GROUP_ORDER if state.actors is None else state.actors
+        self.store["actors"] = [g for g in GROUP_ORDER if g in groups]
+        self._set_compare(state.compare)
+
+    def _set_compare(self, compare: tuple[Period, Period] | None) -> None:
+        """Set compare mode from code: its sliders are redrawn with the periods."""
+        self.store["compare_on"] = compare is not None
+        if compare is not None:
+            a, b = compare
+            self.store.update(compare_a=(a.start, a.end), compare_b=(b.start, b.end))
+            self.store["compare_version"] = self.store.get("compare_version", 0) + 1
+
+    @property
+    def compare_widget_version(self) -> int:
+        """Part of the compare sliders' keys: it changes whenever code sets the periods."""
+        return int(self.store.get("compare_version", 0))
 
     def _show_layers(self, layers: Sequence[str]) -> None:
         for name in TOGGLES:

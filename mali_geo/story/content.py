@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from mali_geo import config
+from mali_geo.compare import parse_compare
 from mali_geo.errors import PeriodError
-from mali_geo.period import make_period
+from mali_geo.period import Period, make_period
 from mali_geo.story import conflict, people
 from mali_geo.story.checks import bind
 from mali_geo.story.model import (
@@ -42,6 +43,7 @@ _FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)(.*)\Z"
 _CHAPTER_FILE = re.compile(r"[0-9]{2}-([a-z0-9-]+)\.md")
 _CHAPTER_KEYS = frozenset(
     {"id", "title", "start", "end", "layers", "center", "zoom", "highlight", "checks", "quote"}
+    | {"compare"}
 )
 _CLAIM_KEYS = frozenset(
     {"kind", "summary", "claim", "claimed", "method", "thresholds", "events", "sources"}
@@ -173,7 +175,19 @@ def _chapter(
         quote=_str(quote, "text", f"{where}: [quote]"),
         quote_ref=f"{BRIEFING}, section '{_str(quote, 'section', f'{where}: [quote]')}'",
         checks=tuple(bind(claims[c]) for c in check_ids),
+        compare=_compare(front, where),
     )
+
+
+def _compare(front: Mapping[str, Any], where: str) -> tuple[Period, Period] | None:
+    """The optional ``compare = "2012-04..2012-12,2013-01..2013-04"`` of a chapter."""
+    if "compare" not in front:
+        return None
+    try:
+        return parse_compare(_str(front, "compare", where))
+    except PeriodError as err:
+        msg = f"{where}: compare: {err}"
+        raise StoryContentError(msg) from err
 
 
 def _claim(claim_id: str, table: object, *, where: str, dated_method: str) -> Claim:

@@ -227,6 +227,8 @@ class Chapter:
         A short verbatim quotation from the briefing and where it is.
     checks
         The chapter's data checks, in order.
+    compare
+        Periods A and B the chapter compares (the app's compare mode), if any.
     """
 
     id: str
@@ -241,6 +243,7 @@ class Chapter:
     quote: str
     quote_ref: str
     checks: tuple[Check, ...]
+    compare: tuple[Period, Period] | None = None
 
     @property
     def period(self) -> Period:

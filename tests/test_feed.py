@@ -1,0 +1,51 @@
+"""The incident feed: order, cap, words and filters."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mali_geo.actors import filter_by_actor_groups
+from mali_geo.dataset import Dataset, load_dataset
+from mali_geo.feed import incident_feed, one_line, toll_words
+from mali_geo.incidents import incidents_in_period
+from mali_geo.period import make_period
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+def test_feed_lists_the_period_newest_first_with_words(dataset: Dataset) -> None:
+    sel = incidents_in_period(dataset.incidents, make_period("2013-01", "2013-01"))
+    feed = incident_feed(sel)
+    assert feed.total == len(sel)
+    assert feed.more == 0
+    dates = pd.to_datetime(feed.rows["date"], format="%d %b %Y", errors="coerce").dropna()
+    assert dates.is_monotonic_decreasing
+    assert feed.rows["date"].str.contains("Jan 2013").all()
+    oldest = incident_feed(sel, newest_first=False)
+    assert oldest.rows["incident_id"].iloc[0] == feed.rows["incident_id"].iloc[-1]
+
+
+def test_feed_is_capped_and_counts_the_rest(dataset: Dataset) -> None:
+    feed = incident_feed(dataset.incidents, limit=200)
+    assert len(feed.rows) == 200
+    assert feed.more == len(dataset.incidents) - 200
+
+
+def test_feed_follows_the_actor_filter(dataset: Dataset) -> None:
+    sel = filter_by_actor_groups(dataset.incidents, ["mnla"])
+    feed = incident_feed(sel, limit=10_000)
+    assert set(feed.rows["incident_id"]) == set(sel["incident_id"].astype(str))
+
+
+def test_words() -> None:
+    assert toll_words(12, 30) == "12–30"
+    assert toll_words(None, None) == "not reported"
+    assert toll_words(3, None) == "at least 3"
+    assert toll_words(5.0, 5.0) == "5"
+    assert one_line("a  b\nc") == "a b c"
+    assert one_line("word " * 100, limit=20).endswith("…")
+    assert len(one_line("word " * 100, limit=20)) <= 20
