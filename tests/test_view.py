@@ -131,6 +131,7 @@ def test_a_chapter_sets_period_and_layers_and_the_url_names_it() -> None:
 
     class Chapter:
         id, start, end, layers = "myth-1", "2012-04", "2013-01", ("regions", "bases")
+        compare = None
 
     state.open_chapter(Chapter())
     assert state.in_story
@@ -237,6 +238,7 @@ def test_the_phase_box_clears_when_the_period_moves_so_it_can_be_picked_again() 
 
 class Myth1:
     id, start, end, layers = "myth-1", "2012-04", "2013-01", ("regions", "bases")
+    compare = None
 
 
 def test_leaving_the_story_with_the_mode_control_returns_to_the_users_view() -> None:
