@@ -1,7 +1,8 @@
 """What one view of the dashboard shows: period, layers, filters, and their URL form.
 
 Pure functions, so the app's state logic is tested without Streamlit. A view is stored in the
-URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``basemap``, ``context``),
+URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``basemap``, ``context``,
+``density``),
 so a shared URL restores it. The context layers are the offline basemap, so ``layers`` lists
 the data layers only and ``context=0`` hides the context.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mali_geo.catalogue import MENU, SPECS, View
-from mali_geo.config import FIRST_MONTH, LAST_MONTH
+from mali_geo.config import DEFAULT_REGION_DENSITY, FIRST_MONTH, LAST_MONTH, REGION_DENSITIES
 from mali_geo.errors import PeriodError
 from mali_geo.period import Period, make_period, month_range
 
@@ -58,6 +59,8 @@ class ViewState:
     event_types: tuple[str, ...] | None = None
     basemap: Basemap = Basemap.OFFLINE
     problems: tuple[str, ...] = field(default=(), compare=False)
+    #: How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
+    density: str = DEFAULT_REGION_DENSITY
 
     @property
     def period(self) -> Period:
@@ -72,7 +75,9 @@ class ViewState:
 
 
 #: Query parameters a view reads (others are reported, except Streamlit's own).
-QUERY_KEYS: tuple[str, ...] = ("start", "end", "layers", CONTEXT, "types", "basemap", "chapter")
+QUERY_KEYS: tuple[str, ...] = (
+    *("start", "end", "layers", CONTEXT, "types", "basemap", "density", "chapter"),
+)
 #: Parameters Streamlit itself reads: never reported as unknown.
 _STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
 #: How many ignored values a warning lists before "and N more".
@@ -118,7 +123,11 @@ def state_from_query(
             basemap = Basemap(given["basemap"])
         except ValueError:
             problems.append(f"basemap={given['basemap']}")
-    return ViewState(start, end, layers, types, basemap, tuple(problems))
+    density = given.get("density", DEFAULT_REGION_DENSITY)
+    if density not in REGION_DENSITIES:
+        problems.append(f"density={density}")
+        density = DEFAULT_REGION_DENSITY
+    return ViewState(start, end, layers, types, basemap, tuple(problems), density=density)
 
 
 def problems_message(problems: Sequence[str], *, shown: int = SHOWN_PROBLEMS) -> str:
@@ -167,6 +176,8 @@ def state_to_query(
         query["types"] = ",".join(state.event_types)
     if state.basemap is not Basemap.OFFLINE:
         query["basemap"] = state.basemap.value
+    if state.density != DEFAULT_REGION_DENSITY:
+        query["density"] = state.density
     return query
 
 

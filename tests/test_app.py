@@ -92,7 +92,7 @@ def test_event_type_filter_keeps_only_those_types() -> None:
     incidents = map_features(at)["Incidents"]
     assert 0 < len(incidents) < 344
     assert all(event_label("suicide_attack") in f["properties"]["_tooltip"] for f in incidents)
-    assert metrics(at)["Incidents"] == "19"
+    assert metrics(at)["Incidents (Suicide attack only)"] == "19"
     assert at.query_params["types"] == "suicide_attack"
 
 
@@ -129,7 +129,7 @@ def test_bad_query_parameters_are_reported_not_fatal() -> None:
 def test_an_empty_selection_explains_itself() -> None:
     at = run_app(start="2014-01", end="2014-12", types="coup_mutiny")
     assert not at.exception
-    assert metrics(at)["Incidents"] == "0"
+    assert metrics(at)["Incidents (Coup / mutiny only)"] == "0"
     assert any("No incident with a coordinate" in i.value for i in at.info)
     assert "Towns with incidents" not in map_features(at)
 
