@@ -17,7 +17,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 PAGE_CSS = f"""
 <style>
-[data-testid="stMainBlockContainer"] {{ padding-top: 2.2rem; padding-bottom: 2rem; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.75rem; padding-bottom: 2rem; }}
 .st-key-page_title h1 {{ font-size: 1.55rem; padding: 0; }}
 .st-key-headline [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; gap: 0.25rem 1rem; }}
 .st-key-headline [data-testid="stColumn"] {{ flex: 1 1 150px; min-width: 150px; }}

@@ -75,7 +75,7 @@ def _navigation(ch: story.Chapter, state: PageState, go_chapter: Callable[[str],
         go_chapter(str(st.session_state[pick_key]))
 
     with st.container(key="story_nav"):
-        cols = st.columns([1, 3, 1], vertical_alignment="center")
+        cols = st.columns(3)
         cols[0].button(
             "← Previous",
             key="story_prev",
@@ -83,8 +83,25 @@ def _navigation(ch: story.Chapter, state: PageState, go_chapter: Callable[[str],
             on_click=go_chapter,
             args=(prev_id,),
             help="Previous chapter (← key)",
+            width="stretch",
         )
-        cols[1].selectbox(
+        cols[1].button(
+            "Next →",
+            key="story_next",
+            disabled=next_id is None,
+            on_click=go_chapter,
+            args=(next_id,),
+            help="Next chapter (→ key)",
+            width="stretch",
+        )
+        cols[2].button(
+            "Explore here",
+            key="story_leave",
+            on_click=state.leave_story,
+            help="Leave the story, keeping this chapter's view",
+            width="stretch",
+        )
+        st.selectbox(
             "Chapter",
             list(titles),
             index=list(titles).index(ch.id),
@@ -92,19 +109,4 @@ def _navigation(ch: story.Chapter, state: PageState, go_chapter: Callable[[str],
             key=pick_key,
             on_change=picked,
             label_visibility="collapsed",
-        )
-        cols[2].button(
-            "Next →",
-            key="story_next",
-            disabled=next_id is None,
-            on_click=go_chapter,
-            args=(next_id,),
-            help="Next chapter (→ key)",
-        )
-        st.button(
-            "Explore here",
-            key="story_leave",
-            on_click=state.leave_story,
-            help="Leave the story, keeping this chapter's view",
-            type="tertiary",
         )
