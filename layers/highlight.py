@@ -2,7 +2,7 @@
 
 The rings carry the class :data:`CLASS`. A small script fits the map to them when the chapter
 opens, and places each permanent label beside its ring where it covers no other label or ring
-(above, right, left or below, the first that is free), again after every zoom.
+(above, right, left or below, the first that is free), again after every zoom or pan.
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ COLOUR = "#00bcd4"
 RADIUS = 16
 WEIGHT = 4
 CLASS = "mali-highlight"
+LABEL_CLASS = "mali-highlight-label"
+#: Compact labels, so that more of them fit side by side.
+LABEL_CSS = (
+    f".{LABEL_CLASS} {{ padding: 1px 5px; font: 600 12px/1.3 system-ui, sans-serif; "
+    "box-shadow: 0 1px 3px #0005; }"
+)
 #: Room (px) kept around the highlighted places when the map is fitted to them.
 FIT_PADDING = 50
 
@@ -59,7 +65,13 @@ def highlight_layer(points: gpd.GeoDataFrame, *, max_zoom: float = 8) -> folium.
             fill=False,
             class_name=CLASS,
             # A permanent label names the place without a hover, which a story needs.
-            tooltip=folium.Tooltip(_label(name), permanent=True, direction="top", sticky=False),
+            tooltip=folium.Tooltip(
+                _label(name),
+                permanent=True,
+                direction="top",
+                sticky=False,
+                class_name=LABEL_CLASS,
+            ),
         ).add_to(group)
     group.add_child(_FitScript(max_zoom))
     return make_offline(group)
@@ -81,6 +93,12 @@ class _FitScript(Element):
         """{% macro script(this, kwargs) %}
 setTimeout(function () {
     var map = map_div, R = {{ this.radius }};
+    if (!document.getElementById("mali-highlight-css")) {
+        var css = document.createElement("style");
+        css.id = "mali-highlight-css";
+        css.textContent = {{ this.css }};
+        document.head.appendChild(css);
+    }
     function rings() {
         var found = [];
         map.eachLayer(function (l) {
@@ -95,29 +113,44 @@ setTimeout(function () {
         var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
         return w > 0 && h > 0 ? w * h : 0;
     }
-    var offsets = {top: [0, -R], right: [R, 0], left: [-R, 0], bottom: [0, R]};
+    // Candidate spots, nearest first: above, right, left, below, then further out.
+    function spots(h) {
+        var out = [];
+        [0, 1, 2, 3].forEach(function (k) {
+            out.push(["top", 0, -R - k * h], ["right", R, -k * h], ["left", -R, -k * h],
+                     ["bottom", 0, R + k * h]);
+            if (k) { out.push(["right", R, k * h], ["left", -R, k * h]); }
+        });
+        return out;
+    }
+    function put(t, spot) {
+        t.options.direction = spot[0];
+        t.options.offset = L.point(spot[1], spot[2]);
+        t.update();
+        return t.getElement().getBoundingClientRect();
+    }
     function place() {
         var frame = map.getContainer().getBoundingClientRect();
-        var all = rings(), taken = all.map(function (r) {
+        if (!frame.width || !frame.height) { setTimeout(place, 100); return; }  // not shown yet
+        var all = rings(), labels = [], marks = all.map(function (r) {
             var e = r.getElement(); return e ? e.getBoundingClientRect() : null;
         }).filter(Boolean);
         all.forEach(function (ring) {
             var t = ring.getTooltip(), best = null;
-            Object.keys(offsets).forEach(function (dir) {
-                t.options.direction = dir;
-                t.options.offset = L.point(offsets[dir]);
-                t.update();
-                var box = t.getElement().getBoundingClientRect();
-                // Outside the map counts twice: a cut label is worse than a covered one.
+            var h = put(t, ["top", 0, -R]).height + 2;
+            spots(h).some(function (spot) {
+                var box = put(t, spot);
+                // Outside the map counts twice: a cut label is worse than a covered one;
+                // a label over a label hides a name, over a ring only part of a circle.
                 var cost = 2 * (box.width * box.height - overlap(box, frame));
-                taken.forEach(function (o) { cost += overlap(box, o); });
-                if (best === null || cost < best.cost) { best = {dir: dir, cost: cost}; }
+                labels.forEach(function (o) { cost += 4 * overlap(box, o); });
+                marks.forEach(function (o) { cost += overlap(box, o); });
+                if (best === null || cost < best.cost) { best = {spot: spot, cost: cost}; }
+                return cost === 0;
             });
-            t.options.direction = best.dir;
-            t.options.offset = L.point(offsets[best.dir]);
-            t.update();
-            taken.push(t.getElement().getBoundingClientRect());
+            labels.push(put(t, best.spot));
         });
+        map.getContainer().dataset.labelsPlaced = String(all.length);
     }
     var all = rings();
     if (!all.length) { return; }
@@ -126,7 +159,14 @@ setTimeout(function () {
     map.fitBounds(bounds, {padding: [2 * {{ this.padding }}, {{ this.padding }}],
                            maxZoom: {{ this.max_zoom }}, animate: false});
     place();
-    if (!map.maliPlaceLabels) { map.on("zoomend", function () { map.maliPlaceLabels(); }); }
+    // Again once the page's fonts and layout have settled (label sizes depend on them).
+    if (document.fonts) { document.fonts.ready.then(function () { map.maliPlaceLabels(); }); }
+    requestAnimationFrame(function () {
+        requestAnimationFrame(function () { map.maliPlaceLabels(); });
+    });
+    if (!map.maliPlaceLabels) {
+        map.on("moveend resize", function () { map.maliPlaceLabels(); });
+    }
     map.maliPlaceLabels = place;
 }, 0);
 {% endmacro %}"""
@@ -137,6 +177,7 @@ setTimeout(function () {
         self._name = "FitScript"
         self.radius = RADIUS + WEIGHT
         self.cls = json.dumps(CLASS)
+        self.css = json.dumps(LABEL_CSS)
         self.padding = FIT_PADDING
         self.max_zoom = float(max_zoom)
 

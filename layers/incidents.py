@@ -61,6 +61,18 @@ TITLE_CHARS = 70
 #: The count shown on the legend's example of a cluster.
 CLUSTER_EXAMPLE = 3
 POINT_STYLE = circle_style(POINT_RADIUS, "#ffffff", 1, opacity=0.9)
+#: Approximate locations: a dashed ring of this radius (m) around the point, by precision
+#: (2: near a place or between two, 3: a region or massif); exact places (1) have none.
+PRECISION_RING_M: dict[int, int] = {2: 25_000, 3: 75_000}
+RINGS_NAME = "Approximate locations"
+RING_COLOUR = "#444444"
+RING_STYLE: dict[str, Any] = {
+    "color": RING_COLOUR,
+    "weight": 1.2,
+    "dashArray": "4 4",
+    "fill": False,
+    "opacity": 0.8,
+}
 CELL_STYLE: dict[str, Any] = {"color": GRID_OUTLINE, "weight": 0.5, "fillOpacity": 0.7}
 
 
@@ -99,9 +111,36 @@ def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
     # The style key is the event type's index: short, once per feature in the page.
     features = [(*_point_html(row), k) for row, k in zip(rows, kinds.astype(int), strict=True)]
     marker = folium.CircleMarker(radius=POINT_RADIUS)
-    return geojson_group(
+    group = geojson_group(
         incidents, features, name=NAME, style=_point_style, marker=marker, cluster=True
     )
+    for precision, metres in PRECISION_RING_M.items():
+        approximate = incidents[_precision(incidents) == precision]
+        if not approximate.empty:
+            group.add_child(precision_rings(approximate, metres))
+    return group
+
+
+def precision_rings(incidents: gpd.GeoDataFrame, metres: int) -> folium.FeatureGroup:
+    """Dashed rings of ``metres`` radius around approximately located incidents.
+
+    The ring shows how far the incident may be from its point; its tooltip says so.
+    """
+    tooltip = html.tooltip("Approximate location", f"within about {metres / 1000:g} km")
+    features = [(tooltip, "", 0)] * len(incidents)
+    return geojson_group(
+        incidents,
+        features,
+        name=f"{RINGS_NAME} (~{metres / 1000:g} km)",
+        style=lambda _f: RING_STYLE,
+        marker=folium.Circle(radius=metres),
+    )
+
+
+def _precision(incidents: gpd.GeoDataFrame) -> pd.Series:
+    """The location precision of each incident as a number (missing: exact, no ring)."""
+    precision: pd.Series = pd.to_numeric(incidents["location_precision"], errors="coerce")
+    return precision.fillna(1)
 
 
 def grid_layer(grid: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -142,6 +181,17 @@ def legend_html(incidents: gpd.GeoDataFrame) -> str:
         f'<span class="mali-cluster-key">{CLUSTER_EXAMPLE}</span> incidents at one place '
         "(click to spread them)"
     )
+    precision = _precision(incidents)
+    if precision.isin(list(PRECISION_RING_M)).any():
+        ring = (
+            "display:inline-block;vertical-align:middle;width:14px;height:14px;"
+            f"border-radius:7px;border:1.5px dashed {RING_COLOUR}"
+        )
+        km = " / ".join(f"{m / 1000:g}" for m in PRECISION_RING_M.values())
+        cluster += (
+            f'<br><span class="mali-precision-key" style="{ring}"></span> approximate location: '
+            f"the ring shows how far off it may be (~{km} km)"
+        )
     return html.categorical_legend(
         "Incidents by event type", items, swatch=swatch, note=f"<small>{cluster}</small>"
     )
@@ -269,9 +319,7 @@ def counted_elsewhere(count: Any) -> list[tuple[str, str]]:
 
 def _cell_feature(c: Any) -> Feature:
     mostly = html.text(event_label(c.main_event_type))
-    tooltip = html.tooltip(
-        f"{c.incidents:,} incident(s)", f"{c.cell_km:g} km cell · mostly {mostly}"
-    )
+    tooltip = html.tooltip(_incidents(c.incidents), f"{c.cell_km:g} km cell · mostly {mostly}")
     return tooltip, _cell_popup(c), GRID_COLOURS.index(grid_colour(c.incidents))
 
 
@@ -285,5 +333,10 @@ def _cell_popup(c: Any) -> str:
         ("Event types", html.text(c.event_types)),
     ]
     return html.facts_popup(
-        f"{c.incidents:,} incident(s)", rows, ["each incident's own (in the downloads)"]
+        _incidents(c.incidents), rows, ["each incident's own (in the downloads)"]
     )
+
+
+def _incidents(count: int) -> str:
+    """A count of incidents in words: 1 incident, 3 incidents."""
+    return f"{count:,} incident{'' if count == 1 else 's'}"

@@ -30,8 +30,8 @@ PAGE_CSS = f"""
 .st-key-story_layout {MAP_FRAME} {{ height: clamp(360px, calc(100vh - 110px), 1400px) !important; }}
 .st-key-story_layout [data-testid="stColumn"]:has({MAP_FRAME}) {{
   position: sticky; top: 3.75rem; align-self: flex-start; }}
-.st-key-story_nav {{ position: sticky; top: 3.75rem; z-index: 5; background: white;
-  padding: 0.25rem 0; }}
+:has(> .st-key-story_nav) {{ position: sticky; top: 3.75rem; z-index: 5; }}
+.st-key-story_nav {{ background: white; padding: 0.25rem 0; }}
 @media (max-width: 640px) {{
   .st-key-headline [data-testid="stColumn"] {{ flex: 1 1 40%; min-width: 40%; }}
   .st-key-headline [data-testid="stMetricValue"] {{ font-size: 1.2rem; }}
@@ -39,7 +39,7 @@ PAGE_CSS = f"""
   .st-key-story_layout > [data-testid="stHorizontalBlock"] {{ flex-direction: column-reverse; }}
   .st-key-story_layout [data-testid="stColumn"]:has({MAP_FRAME}) {{ position: static; }}
   .st-key-story_layout {MAP_FRAME} {{ height: 55vh !important; }}
-  .st-key-story_nav {{ top: 3.2rem; }}
+  :has(> .st-key-story_nav) {{ top: 3.2rem; }}
 }}
 [class*="st-key-page_script_"] {{ display: none; }}
 </style>
@@ -52,7 +52,7 @@ const doc = window.parent.document;
 if (window.parent.innerWidth < {narrow}) {{
   const side = doc.querySelector('[data-testid="stSidebar"]');
   const button = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
-  if (side && side.getAttribute("aria-expanded") === "true" && button) {{ button.click(); }}
+  if (side && side.getAttribute("data-collapsed") === "false" && button) {{ button.click(); }}
 }}
 </script>
 """
