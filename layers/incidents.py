@@ -9,12 +9,15 @@ downloads and ``python -m mali_geo export`` always hold every incident.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from layers import html
 from layers.geojson import (
@@ -24,6 +27,7 @@ from layers.geojson import (
     style_key,
 )
 from mali_geo.config import EVENT_GROUPS
+from mali_geo.geometry import has_coordinate
 from mali_geo.incidents import (
     GRID_CELL_KM,
     MAX_GRID_CELLS,
@@ -64,7 +68,6 @@ POINT_STYLE = circle_style(POINT_RADIUS, "#ffffff", 1, opacity=0.9)
 #: Approximate locations: a dashed ring of this radius (m) around the point, by precision
 #: (2: near a place or between two, 3: a region or massif); exact places (1) have none.
 PRECISION_RING_M: dict[int, int] = {2: 25_000, 3: 75_000}
-RINGS_NAME = "Approximate locations"
 RING_COLOUR = "#444444"
 RING_STYLE: dict[str, Any] = {
     "color": RING_COLOUR,
@@ -114,27 +117,54 @@ def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
     group = geojson_group(
         incidents, features, name=NAME, style=_point_style, marker=marker, cluster=True
     )
-    for precision, metres in PRECISION_RING_M.items():
-        approximate = incidents[_precision(incidents) == precision]
-        if not approximate.empty:
-            group.add_child(precision_rings(approximate, metres))
+    rings = precision_rings(incidents)
+    if rings is not None:
+        group.add_child(rings)
     return group
 
 
-def precision_rings(incidents: gpd.GeoDataFrame, metres: int) -> folium.FeatureGroup:
-    """Dashed rings of ``metres`` radius around approximately located incidents.
+def precision_rings(incidents: gpd.GeoDataFrame) -> MacroElement | None:
+    """Dashed rings around approximately located incidents, sized to how far off they may be.
 
-    The ring shows how far the incident may be from its point; its tooltip says so.
+    Drawn in metres (``L.circle``) by a small script in the incidents' group, from a compact
+    list of ``[lat, lon, metres]``: the rings come and go with the incidents, and are not
+    features of their own (the downloads hold each incident's precision). None if every
+    incident is exactly located.
     """
-    tooltip = html.tooltip("Approximate location", f"within about {metres / 1000:g} km")
-    features = [(tooltip, "", 0)] * len(incidents)
-    return geojson_group(
-        incidents,
-        features,
-        name=f"{RINGS_NAME} (~{metres / 1000:g} km)",
-        style=lambda _f: RING_STYLE,
-        marker=folium.Circle(radius=metres),
+    metres = _precision(incidents).map(PRECISION_RING_M)
+    has_ring = metres.notna() & has_coordinate(incidents)
+    if not has_ring.any():
+        return None
+    points = incidents.geometry[has_ring]
+    rings = [
+        [round(p.y, 5), round(p.x, 5), int(m)]
+        for p, m in zip(points, metres[has_ring], strict=True)
+    ]
+    return _PrecisionRings(rings)
+
+
+class _PrecisionRings(MacroElement):
+    """The script drawing :func:`precision_rings` into its parent group."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (group) {
+    var style = {{ this.style }};
+    {{ this.rings }}.forEach(function (r) {
+        L.circle([r[0], r[1]], Object.assign({radius: r[2]}, style))
+            .bindTooltip("Approximate location: within about " + r[2] / 1000 + " km",
+                         {sticky: true})
+            .addTo(group);
+    });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
     )
+
+    def __init__(self, rings: list[list[float]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
+        self._name = "PrecisionRings"
+        self.rings = json.dumps(rings)
+        self.style = json.dumps(RING_STYLE)
 
 
 def _precision(incidents: gpd.GeoDataFrame) -> pd.Series:
