@@ -21,7 +21,7 @@ from mali_geo.view import problems_message
 from ui.data import active_data, event_types, import_span, layers_for, months_of, shipped
 from ui.map_panel import draw_map
 from ui.page import close_drawer_on_narrow, page_style, story_keys
-from ui.panels import below_map, headline_row, import_report, plain_source
+from ui.panels import below_map, headline_row, import_report, plain_source, without_paths
 from ui.sidebar import sidebar
 from ui.state import PageState
 from ui.story import story_panel
@@ -121,7 +121,7 @@ def main() -> None:
         import_report(result)
     if Layer.DISPLACEMENT in view.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
-            st.caption(legend.flows_note(flows_for(ds, view.period)))
+            st.caption(without_paths(legend.flows_note(flows_for(ds, view.period))))
     shipped_shown = result is None or active.source is None or active.source.mode is ImportMode.ADD
     below_map(
         ds, layers, view, months, result, shipped_shown=shipped_shown, all_types=len(all_types)

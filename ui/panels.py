@@ -42,6 +42,11 @@ def plain_source(ds: Dataset) -> str:
     return re.sub(r"\s*\([^()]*/[^()]*\)", "", ds.incidents_label)
 
 
+def without_paths(text: str) -> str:
+    """Text for the page with the data files' paths left out ("geodata/places.csv: ")."""
+    return re.sub(r"\bgeodata/[\w./-]*\w(: )?", "", text)
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """A count with its noun: "1 incident", "2 incidents" (``words`` for an irregular plural)."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"
