@@ -235,3 +235,14 @@ def test_approximate_incidents_have_a_dashed_ring(page: Page, streamlit_server: 
     frame = open_page(page, streamlit_server, DESKTOP, "?layers=incidents")
     expect(frame.locator(DASHED).first).to_be_attached()
     expect(frame.locator(".mali-precision-key")).to_be_attached()
+
+
+def test_story_on_a_phone_puts_the_map_on_top(page: Page, streamlit_server: str) -> None:
+    open_page(page, streamlit_server, PHONE, "?chapter=myth-4")
+    box = map_box(page)
+    assert box["y"] <= 425
+    text = page.get_by_role("heading", name=": Myth 4").first.bounding_box()
+    assert text is not None
+    assert text["y"] > box["y"] + box["height"] - 1  # the chapter's text under the map
+    buttons = [page.get_by_role("button", name=n).bounding_box() for n in ("← Previous", "Next →")]
+    assert abs(buttons[0]["y"] - buttons[1]["y"]) <= 2  # the navigation in one row

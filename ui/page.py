@@ -36,7 +36,11 @@ PAGE_CSS = f"""
   .st-key-headline [data-testid="stColumn"] {{ flex: 1 1 40%; min-width: 40%; }}
   .st-key-headline [data-testid="stMetricValue"] {{ font-size: 1.2rem; }}
   .st-key-page_title h1 {{ font-size: 1.25rem; }}
-  .st-key-story_layout > [data-testid="stHorizontalBlock"] {{ flex-direction: column-reverse; }}
+  .st-key-story_layout [data-testid="stHorizontalBlock"]:has({MAP_FRAME}) {{
+    flex-direction: column-reverse; }}
+  .st-key-story_nav [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; gap: 0.4rem; }}
+  .st-key-story_nav [data-testid="stColumn"] {{ min-width: 0; flex: 1 1 0; }}
+  .st-key-story_nav button {{ padding: 0.25rem 0.4rem; }}
   .st-key-story_layout [data-testid="stColumn"]:has({MAP_FRAME}) {{ position: static; }}
   .st-key-story_layout {MAP_FRAME} {{ height: 55vh !important; }}
   :has(> .st-key-story_nav) {{ top: 3.2rem; }}
