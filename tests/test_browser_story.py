@@ -46,7 +46,7 @@ def test_open_a_chapter_from_its_url_and_leave_it(page: Page, streamlit_server: 
     page.goto(f"{streamlit_server}/?chapter=myth-4")
     frame = wait_for_map(page)
     expect(heading(page, chapter)).to_be_visible()
-    expect(page.get_by_text("Konna (taken 2013-01-10) is 52 km from Sévaré")).to_be_visible()
+    expect(page.get_by_text("Konna (taken 10 Jan 2013) is 52 km from Sévaré")).to_be_visible()
     expect(frame.locator(RINGS)).to_have_count(len(chapter.highlight))
     wait_for_idle(page)
     page.get_by_role("button", name="Explore here").click()

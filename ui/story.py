@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from layers import legend
+from layers import html, legend
 from layers.incidents import EVENT_TYPES, event_label
 from mali_geo import story
 from mali_geo.dataset import Dataset
@@ -56,13 +56,20 @@ def story_panel(
 
 
 def plain(text: str) -> str:
-    """Text for a reader: event-type ids as their labels, "2 attack(s)" as "2 attacks"."""
-    text = _TYPE_ID.sub(lambda m: event_label(m.group(0)).lower(), text)
-    return _COUNTED.sub(lambda m: m.group(1) + ("" if m.group(1).strip() == "1" else "s"), text)
+    """Text for a reader: event-type ids as labels, "2 attack(s)" as "2 attacks", days in words."""
+    text = _TYPE_ID.sub(lambda m: _in_sentence(event_label(m.group(0))), text)
+    text = _DAY.sub(lambda m: html.day(m.group(0)), text)
+    return _COUNTED.sub(lambda m: m.group(0)[:-3] + ("" if m.group(1) == "1" else "s"), text)
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Suicide attack" -> "suicide attack", "IED / landmine" kept."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 _TYPE_ID = re.compile(r"\b(" + "|".join(t for t in EVENT_TYPES if "_" in t) + r")\b")
-_COUNTED = re.compile(r"(\b[0-9][0-9,]*\s+[A-Za-z]+)\(s\)")
+_DAY = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+_COUNTED = re.compile(r"\b([0-9][0-9,]*)\s+[A-Za-z]+\(s\)")
 
 
 def _navigation(ch: story.Chapter, state: PageState, go_chapter: Callable[[str], None]) -> None:
