@@ -225,12 +225,6 @@ LABELS_APART = """n => {
 }"""
 
 
-def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
-    w = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
-    h = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
-    return max(w, 0) * max(h, 0)
-
-
 def test_approximate_incidents_have_a_dashed_ring(page: Page, streamlit_server: str) -> None:
     frame = open_page(page, streamlit_server, DESKTOP, "?layers=incidents")
     expect(frame.locator(DASHED).first).to_be_attached()
