@@ -9,7 +9,7 @@ import streamlit as st
 
 from layers import legend
 from layers.assets import ensure_static_assets
-from layers.drawing import legends_html
+from layers.html import period as period_words
 from layers.incidents import event_label
 from mali_geo import story
 from mali_geo.catalogue import Layer
@@ -23,7 +23,8 @@ from ui.data import active_data, event_types, import_span, layers_for, months_of
 from ui.feed import feed_key, feed_panel, map_focus, view_feed
 from ui.map_files import map_downloads
 from ui.map_panel import draw_map
-from ui.panels import below_map, headline_row, import_report
+from ui.page import close_drawer_on_narrow, page_style, story_keys
+from ui.panels import below_map, headline_row, import_report, plain_source, without_paths
 from ui.sidebar import sidebar
 from ui.state import PageState
 from ui.story import story_panel
@@ -82,6 +83,7 @@ def player() -> None:
 
 def main() -> None:
     """Build the page."""
+    page_style()
     state = page_state()
     active = active_data(state.upload, state.import_mode, state.last_import)
     ds, result = active.dataset, active.result
@@ -97,33 +99,43 @@ def main() -> None:
         st.error(literal(active.error))
     if state.url_problems:
         st.warning(literal(f"Shared link: {problems_message(state.url_problems)}"))
-    st.title("Mali crisis map, 2012–2014")
-    st.caption(f"Period **{view.start} to {view.end}** · incidents: {literal(ds.incidents_label)}")
-    if result is not None:
-        import_report(result)
-    headline_row(ds, view)
+    with st.container(key="page_title"):
+        st.title("Mali crisis map, 2012–2014")
+    headline_row(ds, view, all_types=len(all_types))
     compare_panel(ds, view)
     chapter, map_col = None, st.container()
     if state.in_story:
-        story_col, map_col = st.columns([2, 3], gap="medium")
+        with st.container(key="story_layout"):
+            story_col, map_col = st.columns([2, 3], gap="medium")
         with story_col:
             chapter = story_panel(shipped(), state, go_chapter)
+            story_keys()
     layers = layers_for(ds, view.built_for)
     with map_col:
-        if layers[Layer.TOWNS].empty:
-            st.info(legend.EMPTY_PERIOD)
-        if note := shipped_only_note(view.period):
-            st.info(note)
         feed, key = view_feed(ds, view), feed_key(ds, view)
-        draw_map(ds, layers, view, chapter, focus=map_focus(ds, view, feed, key))
-        st.markdown(legends_html(layers, view.layers), unsafe_allow_html=True)
-        map_downloads(layers, view)
-        feed_panel(feed, key)
+        draw_map(
+            ds, layers, view, chapter, density=view.density, focus=map_focus(ds, view, feed, key)
+        )
+    # Notes that come and go with the period sit under the map, so the map never moves.
+    st.caption(f"**{period_words(view.start, view.end)}** · {literal(plain_source(ds))}")
+    if not state.event_types:
+        st.info("No event types selected: choose some under *Event types* in the controls.")
+    elif layers[Layer.TOWNS].empty:
+        st.info(legend.EMPTY_PERIOD)
+    if note := shipped_only_note(view.period):
+        st.info(note)
+    map_downloads(layers, view)
+    feed_panel(feed, key)
+    if result is not None:
+        import_report(result)
     if Layer.DISPLACEMENT in view.layers:
         with st.expander("Displacement flows: what is drawn and what is not"):
-            st.caption(legend.flows_note(flows_for(ds, view.period)))
+            st.caption(without_paths(legend.flows_note(flows_for(ds, view.period))))
     shipped_shown = active.source is None or active.source.mode is ImportMode.ADD
-    below_map(ds, layers, view, months, result, shipped_shown=shipped_shown)
+    below_map(
+        ds, layers, view, months, result, shipped_shown=shipped_shown, all_types=len(all_types)
+    )
+    close_drawer_on_narrow(state.control_changes())
     if state.playing:
         player()  # last on the page, so starting a play does not shift (and remount) the map
 

@@ -9,12 +9,15 @@ downloads and ``python -m mali_geo export`` always hold every incident.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from layers import html
 from layers.geojson import (
@@ -24,6 +27,7 @@ from layers.geojson import (
     style_key,
 )
 from mali_geo.config import EVENT_GROUPS
+from mali_geo.geometry import has_coordinate
 from mali_geo.incidents import (
     GRID_CELL_KM,
     MAX_GRID_CELLS,
@@ -61,6 +65,17 @@ TITLE_CHARS = 70
 #: The count shown on the legend's example of a cluster.
 CLUSTER_EXAMPLE = 3
 POINT_STYLE = circle_style(POINT_RADIUS, "#ffffff", 1, opacity=0.9)
+#: Approximate locations: a dashed ring of this radius (m) around the point, by precision
+#: (2: near a place or between two, 3: a region or massif); exact places (1) have none.
+PRECISION_RING_M: dict[int, int] = {2: 25_000, 3: 75_000}
+RING_COLOUR = "#444444"
+RING_STYLE: dict[str, Any] = {
+    "color": RING_COLOUR,
+    "weight": 1.2,
+    "dashArray": "4 4",
+    "fill": False,
+    "opacity": 0.8,
+}
 CELL_STYLE: dict[str, Any] = {"color": GRID_OUTLINE, "weight": 0.5, "fillOpacity": 0.7}
 
 
@@ -99,9 +114,63 @@ def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
     # The style key is the event type's index: short, once per feature in the page.
     features = [(*_point_html(row), k) for row, k in zip(rows, kinds.astype(int), strict=True)]
     marker = folium.CircleMarker(radius=POINT_RADIUS)
-    return geojson_group(
+    group = geojson_group(
         incidents, features, name=NAME, style=_point_style, marker=marker, cluster=True
     )
+    rings = precision_rings(incidents)
+    if rings is not None:
+        group.add_child(rings)
+    return group
+
+
+def precision_rings(incidents: gpd.GeoDataFrame) -> MacroElement | None:
+    """Dashed rings around approximately located incidents, sized to how far off they may be.
+
+    Drawn in metres (``L.circle``) by a small script in the incidents' group, from a compact
+    list of ``[lat, lon, metres]``: the rings come and go with the incidents, and are not
+    features of their own (the downloads hold each incident's precision). None if every
+    incident is exactly located.
+    """
+    metres = _precision(incidents).map(PRECISION_RING_M)
+    has_ring = metres.notna() & has_coordinate(incidents)
+    if not has_ring.any():
+        return None
+    points = incidents.geometry[has_ring]
+    rings = [
+        [round(p.y, 5), round(p.x, 5), int(m)]
+        for p, m in zip(points, metres[has_ring], strict=True)
+    ]
+    return _PrecisionRings(rings)
+
+
+class _PrecisionRings(MacroElement):
+    """The script drawing :func:`precision_rings` into its parent group."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (group) {
+    var style = {{ this.style }};
+    {{ this.rings }}.forEach(function (r) {
+        L.circle([r[0], r[1]], Object.assign({radius: r[2]}, style))
+            .bindTooltip("Approximate location: within about " + r[2] / 1000 + " km",
+                         {sticky: true})
+            .addTo(group);
+    });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, rings: list[list[float]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
+        self._name = "PrecisionRings"
+        self.rings = json.dumps(rings)
+        self.style = json.dumps(RING_STYLE)
+
+
+def _precision(incidents: gpd.GeoDataFrame) -> pd.Series:
+    """The location precision of each incident as a number (missing: exact, no ring)."""
+    precision: pd.Series = pd.to_numeric(incidents["location_precision"], errors="coerce")
+    return precision.fillna(1)
 
 
 def grid_layer(grid: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -142,6 +211,17 @@ def legend_html(incidents: gpd.GeoDataFrame) -> str:
         f'<span class="mali-cluster-key">{CLUSTER_EXAMPLE}</span> incidents at one place '
         "(click to spread them)"
     )
+    precision = _precision(incidents)
+    if precision.isin(list(PRECISION_RING_M)).any():
+        ring = (
+            "display:inline-block;vertical-align:middle;width:14px;height:14px;"
+            f"border-radius:7px;border:1.5px dashed {RING_COLOUR}"
+        )
+        km = " / ".join(f"{m / 1000:g}" for m in PRECISION_RING_M.values())
+        cluster += (
+            f'<br><span class="mali-precision-key" style="{ring}"></span> approximate location: '
+            f"the ring shows how far off it may be (~{km} km)"
+        )
     return html.categorical_legend(
         "Incidents by event type", items, swatch=swatch, note=f"<small>{cluster}</small>"
     )
@@ -269,9 +349,7 @@ def counted_elsewhere(count: Any) -> list[tuple[str, str]]:
 
 def _cell_feature(c: Any) -> Feature:
     mostly = html.text(event_label(c.main_event_type))
-    tooltip = html.tooltip(
-        f"{c.incidents:,} incident(s)", f"{c.cell_km:g} km cell · mostly {mostly}"
-    )
+    tooltip = html.tooltip(_incidents(c.incidents), f"{c.cell_km:g} km cell · mostly {mostly}")
     return tooltip, _cell_popup(c), GRID_COLOURS.index(grid_colour(c.incidents))
 
 
@@ -285,5 +363,10 @@ def _cell_popup(c: Any) -> str:
         ("Event types", html.text(c.event_types)),
     ]
     return html.facts_popup(
-        f"{c.incidents:,} incident(s)", rows, ["each incident's own (in the downloads)"]
+        _incidents(c.incidents), rows, ["each incident's own (in the downloads)"]
     )
+
+
+def _incidents(count: int) -> str:
+    """A count of incidents in words: 1 incident, 3 incidents."""
+    return f"{count:,} incident{'' if count == 1 else 's'}"

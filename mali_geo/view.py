@@ -2,7 +2,7 @@
 
 Pure functions, so the app's state logic is tested without Streamlit. A view is stored in the
 URL as query parameters (``start``, ``end``, ``layers``, ``types``, ``actors``, ``basemap``,
-``context``, ``compare``),
+``context``, ``density``, ``compare``),
 so a shared URL restores it. The context layers are the offline basemap, so ``layers`` lists
 the data layers only and ``context=0`` hides the context.
 """
@@ -16,7 +16,7 @@ from enum import StrEnum
 from mali_geo.actors import format_actor_groups, parse_actor_groups
 from mali_geo.catalogue import MENU, SPECS, View
 from mali_geo.compare import format_compare, parse_compare
-from mali_geo.config import FIRST_MONTH, LAST_MONTH
+from mali_geo.config import DEFAULT_REGION_DENSITY, FIRST_MONTH, LAST_MONTH, REGION_DENSITIES
 from mali_geo.errors import PeriodError
 from mali_geo.period import Period, make_period, month_range
 
@@ -65,6 +65,8 @@ class ViewState:
     actors: tuple[str, ...] | None = None
     #: Periods A and B to compare (``compare`` mode), or ``None``.
     compare: tuple[Period, Period] | None = None
+    #: How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
+    density: str = DEFAULT_REGION_DENSITY
 
     @property
     def period(self) -> Period:
@@ -80,7 +82,10 @@ class ViewState:
 
 #: Query parameters a view reads (others are reported, except Streamlit's own).
 QUERY_KEYS: tuple[str, ...] = (
-    *("start", "end", "layers", CONTEXT, "types", "actors", "basemap", "chapter", "compare"),
+    *(
+        *("start", "end", "layers", CONTEXT, "types", "actors", "basemap", "density"),
+        *("chapter", "compare"),
+    ),
 )
 #: Parameters Streamlit itself reads: never reported as unknown.
 _STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
@@ -129,7 +134,13 @@ def state_from_query(
             problems.append(f"basemap={given['basemap']}")
     actors = _query_actors(given.get("actors"), problems)
     compare = _query_compare(given.get("compare"), first, last, problems)
-    return ViewState(start, end, layers, types, basemap, tuple(problems), actors, compare)
+    density = given.get("density", DEFAULT_REGION_DENSITY)
+    if density not in REGION_DENSITIES:
+        problems.append(f"density={density}")
+        density = DEFAULT_REGION_DENSITY
+    return ViewState(
+        start, end, layers, types, basemap, tuple(problems), actors, compare, density=density
+    )
 
 
 def problems_message(problems: Sequence[str], *, shown: int = SHOWN_PROBLEMS) -> str:
@@ -182,6 +193,8 @@ def state_to_query(
         query["actors"] = format_actor_groups(state.actors)
     if state.compare is not None:
         query["compare"] = format_compare(*state.compare)
+    if state.density != DEFAULT_REGION_DENSITY:
+        query["density"] = state.density
     return query
 
 

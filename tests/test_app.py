@@ -13,6 +13,7 @@ from mali_geo.catalogue import build_layers
 from mali_geo.config import PROJECT_DIR
 from mali_geo.dataset import load_dataset
 from mali_geo.period import make_period
+from ui.panels import types_slug
 
 TIMEOUT = 60
 APP = str(PROJECT_DIR / "app.py")
@@ -99,7 +100,7 @@ def test_event_type_filter_keeps_only_those_types() -> None:
     incidents = map_features(at)["Incidents"]
     assert 0 < len(incidents) < 344
     assert all(event_label("suicide_attack") in f["properties"]["_tooltip"] for f in incidents)
-    assert metrics(at)["Incidents"] == "19"
+    assert metrics(at)["Incidents (Suicide attack only)"] == "19"
     assert at.query_params["types"] == "suicide_attack"
 
 
@@ -136,7 +137,7 @@ def test_bad_query_parameters_are_reported_not_fatal() -> None:
 def test_an_empty_selection_explains_itself() -> None:
     at = run_app(start="2014-01", end="2014-12", types="coup_mutiny")
     assert not at.exception
-    assert metrics(at)["Incidents"] == "0"
+    assert metrics(at)["Incidents (Coup / mutiny only)"] == "0"
     assert any("No incident with a coordinate" in i.value for i in at.info)
     assert "Towns with incidents" not in map_features(at)
 
@@ -244,3 +245,61 @@ def test_clearing_the_phase_box_is_harmless_and_the_phase_can_be_picked_again() 
     assert not at.exception
     assert at.session_state["period"] == ("2013-01", "2013-04")
     assert at.selectbox(key="phase").value == PHASE
+
+
+def test_regions_can_be_shaded_by_people_and_the_link_keeps_it() -> None:
+    at = run_app()
+    assert "per 10,000 km" in map_args(at)["feature_group"]
+    at.radio(key="density").set_value("people").run()
+    assert not at.exception
+    assert at.query_params["density"] == "people"
+    assert "per 100,000 people" in map_args(at)["feature_group"]
+    again = run_app(density="people")
+    assert again.radio(key="density").value == "people"
+    assert warnings(run_app(density="votes")) == ["Shared link: ignored density=votes."]
+
+
+def test_the_filter_is_named_in_the_headline_and_the_file_names() -> None:
+    at = run_app()
+    at.multiselect(key="event_types").set_value(["battle"]).run()
+    assert "Incidents (Battle only)" in metrics(at)
+    # The download file names carry the filter (the bytes are not reachable from AppTest).
+    assert types_slug(("battle",), 13) == "_battle"
+    assert types_slug(("battle", "air_strike", "riot_protest"), 13) == "_3-of-13-types"
+    assert types_slug(None, 13) == ""
+    at.multiselect(key="event_types").set_value(["battle", "air_strike", "riot_protest"]).run()
+    assert any(re.fullmatch(r"Incidents \(3 of \d+ types\)", k) for k in metrics(at))
+
+
+def test_no_event_type_selected_says_so() -> None:
+    at = run_app()
+    at.multiselect(key="event_types").set_value([]).run()
+    assert not at.exception
+    assert any("No event types selected" in i.value for i in at.info)
+
+
+def test_months_are_words_on_the_page_and_iso_in_the_link() -> None:
+    at = run_app(start="2013-01", end="2013-04")
+    assert at.select_slider[0].value == ("2013-01", "2013-04")
+    assert at.select_slider[0].options[0] == "Jan 2012"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Jan 2013 – Apr 2013" in captions
+    assert at.query_params["start"] == "2013-01"
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert not re.search(r"\(s\)", " ".join(texts))
+
+
+def test_no_paths_or_commands_on_the_page() -> None:
+    at = run_app(layers="displacement")
+    texts = [c.value for c in at.caption] + [m.help or "" for m in at.metric]
+    for text in texts:
+        assert "geodata/" not in text
+        assert "python -m" not in text
+
+
+def test_approximate_incidents_get_a_ring_in_metres() -> None:
+    at = run_app(layers="incidents")
+    script = map_args(at)["feature_group"]
+    assert "L.circle(" in script
+    assert ", 25000]" in script
+    assert ", 75000]" in script

@@ -10,6 +10,7 @@ from mali_geo import story
 from mali_geo.config import PROJECT_DIR
 from mali_geo.dataset import load_dataset
 from mali_geo.view import TOGGLES
+from ui.story import plain
 
 APP = str(PROJECT_DIR / "app.py")
 LAYER_NAMES = {
@@ -45,8 +46,10 @@ def test_every_chapter_renders_and_sets_period_and_layers(chapter: story.Chapter
     rings = args["feature_group"].count('"color": "#00bcd4"')
     assert rings == len(story.highlight_points(chapter, load_dataset()))
     assert rings >= 1
-    assert args["zoom"] == chapter.zoom
-    assert args["center"] == list(chapter.center)
+    # The map fits the chapter's places in the browser, not a fixed zoom and centre.
+    assert args["zoom"] is None
+    assert "fitBounds" in args["feature_group"]
+    assert f"maxZoom: {float(chapter.zoom)}" in args["feature_group"]
     assert at.query_params["chapter"] == chapter.id
 
 
@@ -112,3 +115,8 @@ def test_entering_the_story_and_back_returns_to_the_users_view() -> None:
     assert not at.exception
     assert at.session_state["period"] == ("2013-05", "2013-08")
     assert set(map_features(at)) == {"Incidents"}
+
+
+def test_story_text_is_plain_words() -> None:
+    text = plain("Konna (taken 2013-01-10): 3 attack(s), 1 attack(s); suicide_attack, ied_landmine")
+    assert text == "Konna (taken 10 Jan 2013): 3 attacks, 1 attack; suicide attack, IED / landmine"

@@ -271,3 +271,38 @@ def test_a_new_dataset_shows_its_whole_span_with_every_type() -> None:
     state.toggle_play()
     state.toggle_play()
     assert state.period == ("1997-01", "1997-03")  # play runs over the data's months
+
+
+def test_region_shading_lives_in_the_url() -> None:
+    people = ViewState(density="people")
+    query = view.state_to_query(people, all_types=TYPES)
+    assert query == {"density": "people"}
+    assert view.state_from_query(query) == people
+    assert "density" not in view.state_to_query(ViewState(), all_types=TYPES)  # the default
+
+
+def test_an_unknown_shading_is_reported_and_the_default_kept() -> None:
+    state = view.state_from_query({"density": "votes"})
+    assert state.density == "area"
+    assert state.problems == ("density=votes",)
+
+
+def test_the_page_state_reads_the_shading_from_the_url() -> None:
+    store: dict[str | int, object] = {}
+    state = PageState(store)
+    state.open_from_url({"density": "people"}, LABELS)
+    assert state.view(list(TYPES)).density == "people"
+    assert state.query(list(TYPES))["density"] == "people"
+
+
+def test_control_changes_are_counted_once_per_change() -> None:
+    store: dict[str | int, object] = {}
+    state = PageState(store)
+    state.open_from_url({}, LABELS)
+    assert state.control_changes() == 0  # the first run is no change
+    assert state.control_changes() == 0  # nor is a rerun with the same view
+    store["layer_bases"] = not store["layer_bases"]
+    assert state.control_changes() == 1
+    state.set_period(("2013-01", "2013-04"))
+    assert state.control_changes() == 2
+    assert state.control_changes() == 2

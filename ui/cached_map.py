@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     import folium
 
 
+#: The page sizes the map's iframe to the window (:mod:`ui.page`); inside it, the map fills the
+#: frame, whatever height st_folium was given (its own inline height is the fallback).
+FILL_FRAME_CSS = "<style>#map_div, #map_div2 { height: 100vh !important; }</style>"
+
+
 @dataclass(frozen=True)
 class RenderedMap:
     """A folium map rendered as st_folium renders it."""
@@ -94,7 +99,7 @@ def show_map(
 
     stf._component_func(
         script=base.script,
-        header=base.header,
+        header=base.header + FILL_FRAME_CSS,
         html=base.html,
         id=base.map_id,
         key=hash_key,

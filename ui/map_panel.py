@@ -86,8 +86,8 @@ def draw_map(
         context=CONTEXT in state.layers,
     )
     parts.append(rendered_view(update, len(parts)))
-    center, zoom = (chapter.center, chapter.zoom) if chapter else (None, None)
-    show_map(base, combine(parts), key="map", height=MAP_HEIGHT, center=center, zoom=zoom)
+    # A chapter fits the map to its places (see layers.highlight), not to a fixed zoom.
+    show_map(base, combine(parts), key="map", height=MAP_HEIGHT)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -109,8 +109,9 @@ def rendered_layer(built: BuiltLayer, position: int) -> RenderedGroups:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def rendered_highlight(chapter: str, position: int) -> RenderedGroups:
     """A story chapter's highlighted places, rendered once."""
-    points = story.highlight_points(story.chapter(chapter), shipped())
-    return render_group(highlight_layer(points), position)
+    ch = story.chapter(chapter)
+    points = story.highlight_points(ch, shipped())
+    return render_group(highlight_layer(points, max_zoom=ch.zoom), position)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

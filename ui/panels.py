@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import partial
 
@@ -10,8 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from layers import charts, legend
+from layers.html import month
+from layers.incidents import event_label
 from mali_geo.actors import filter_by_actor_groups
 from mali_geo.catalogue import LAYERS
+from mali_geo.config import LAST_MONTH
 from mali_geo.dataset import Dataset
 from mali_geo.displacement import refugees_by_host
 from mali_geo.export import combined_collection, dumps, feature_collection, incidents_csv
@@ -36,12 +40,52 @@ from ui.text import literal
 SHOWN_REASONS = 12
 
 
-def headline_row(ds: Dataset, state: ViewState) -> None:
-    """The figures for the period, each with its as-of date and source."""
+def plain_source(ds: Dataset) -> str:
+    """Where the incidents come from, without file paths (the Sources tab names the files)."""
+    return re.sub(r"\s*\([^()]*/[^()]*\)", "", ds.incidents_label)
+
+
+def without_paths(text: str) -> str:
+    """Text for the page with the data files' paths left out ("geodata/places.csv: ")."""
+    return re.sub(r"\bgeodata/[\w./-]*\w(: )?", "", text)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """A count with its noun: "1 incident", "2 incidents" (``words`` for an irregular plural)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def types_note(types: tuple[str, ...] | None, total: int) -> str:
+    """The event-type filter in words: "" (all), "(Battle only)", "(3 of 7 types)"."""
+    if types is None or len(types) >= total:
+        return ""
+    if not types:
+        return "(no event types)"
+    if len(types) == 1:
+        return f"({event_label(types[0])} only)"
+    return f"({len(types)} of {total} types)"
+
+
+def types_slug(types: tuple[str, ...] | None, total: int) -> str:
+    """The filter in a file name: "" (all), "_battle", "_3-of-7-types"."""
+    if types is None or len(types) >= total:
+        return ""
+    return f"_{types[0]}" if len(types) == 1 else f"_{len(types)}-of-{total}-types"
+
+
+def headline_row(ds: Dataset, state: ViewState, *, all_types: int) -> None:
+    """The figures for the period in one compact row, each with its as-of date and source.
+
+    Parameters
+    ----------
+    all_types
+        How many event types are offered (the filter is named in the incidents' label).
+    """
     h = headline(ds, state.period, event_types=state.event_types, actor_groups=state.actors)
-    cols = st.columns(4)
+    with st.container(key="headline"):
+        cols = st.columns(4)
     cols[0].metric(
-        "Incidents",
+        f"Incidents {types_note(state.event_types, all_types)}".strip(),
         f"{h.incidents:,}",
         help=(
             f"Incidents whose dates overlap the period. {h.located:,} have a coordinate and are "
@@ -53,7 +97,7 @@ def headline_row(ds: Dataset, state: ViewState) -> None:
         legend.fatality_text(h.fatalities_low, h.fatalities_high),
         help=(
             "Sum of the tolls sources reported. ≥: the upper bound is unknown because "
-            f"{h.without_toll} incident(s) have no reported toll (unknown, not zero)."
+            f"{plural(h.without_toll, 'incident')} have no reported toll (unknown, not zero)."
         ),
     )
     for col, label, fig, note in (
@@ -62,10 +106,10 @@ def headline_row(ds: Dataset, state: ViewState) -> None:
     ):
         caption = legend.as_of_note(fig)
         if after_shipped(state.period):
-            caption += " · :orange[no data after Dec 2014]"
+            caption += f" · :orange[no data after {month(LAST_MONTH)}]"
         elif fig and (age := months_older(fig["as_of"], state.period)) >= 3:
             caption += f" · :orange[{age} months before the period ends]"
-        col.metric(label, f"{fig['people']:,}" if fig else "no figure", help=note)
+        col.metric(label, f"{fig['people']:,}" if fig else "no figure", help=f"{note} {caption}")
         col.caption(caption)
 
 
@@ -121,13 +165,15 @@ def reason_counts(rejected: pd.DataFrame, *, shown: int = SHOWN_REASONS) -> pd.D
     return counts
 
 
-def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewState) -> None:
+def downloads(
+    layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewState, *, all_types: int
+) -> None:
     """GeoJSON of the visible layers (one file, and per layer) and the incidents as CSV.
 
     The files are made when a button is clicked (deferred data), not on every rerun: with
     100,000 incidents, writing them all on each slider move would take seconds.
     """
-    label = state.period.label
+    label = state.period.label + types_slug(state.event_types, all_types)
     visible = {n: gdf for n, gdf in layers.items() if n in state.layers}
     st.download_button(
         "Download GeoJSON",
@@ -139,8 +185,8 @@ def downloads(layers: Mapping[str, gpd.GeoDataFrame], ds: Dataset, state: ViewSt
         type="primary",
     )
     st.caption(
-        "The visible layers in one FeatureCollection, each feature tagged with its "
-        "`layer`; per layer, the same files as `python -m mali_geo export`."
+        "The visible layers in one file, each feature tagged with its layer; below, one "
+        "file per layer, the same files as the project's command-line export."
     )
     for col, name in zip(st.columns(len(LAYERS)), LAYERS, strict=True):
         col.download_button(
@@ -174,6 +220,7 @@ def below_map(
     result: ImportResult | None,
     *,
     shipped_shown: bool,
+    all_types: int,
 ) -> None:
     """Charts, key events, downloads and sources, in tabs."""
     tabs = st.tabs(["Charts", "Key events", "Download", "Sources and coverage"])
@@ -209,7 +256,7 @@ def below_map(
         )
         st.caption("Click a row to fly the map to the event and open its popup.")
     with tabs[2]:
-        downloads(layers, ds, state)
+        downloads(layers, ds, state, all_types=all_types)
     with tabs[3]:
         formats = {} if result is None else {str(result.format): len(result.incidents)}
         label = literal(ds.incidents_label)

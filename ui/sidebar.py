@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from layers.html import month
 from layers.incidents import event_label
 from mali_geo.actors import GROUP_ORDER, default_actor_groups
+from mali_geo.config import REGION_DENSITIES
 from mali_geo.dataset import ImportMode
 from mali_geo.importer import MAX_IMPORT_BYTES, UPLOAD_LIMIT_HINT
 from mali_geo.view import PHASES, TOGGLES, ViewState
@@ -44,6 +46,7 @@ def sidebar(
         "Period",
         options=months,
         value=state.period,
+        format_func=month,
         key=state.period_widget_key,
         on_change=state.leave_story,
     )
@@ -76,6 +79,12 @@ def sidebar(
         )
     _actor_control(state)
     _compare_controls(state, months)
+    side.radio(
+        "Shade regions by",
+        list(REGION_DENSITIES),
+        key="density",
+        format_func=lambda d: REGION_DENSITIES[d].capitalize(),
+    )
     side.radio("Basemap", BASEMAPS, key="basemap")
     _import_controls()
     return state.view(all_types)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from layers.charts import brushed_period
 from mali_geo.actors import GROUP_ORDER
-from mali_geo.config import FIRST_MONTH, LAST_MONTH
+from mali_geo.config import DEFAULT_REGION_DENSITY, FIRST_MONTH, LAST_MONTH, REGION_DENSITIES
 from mali_geo.dataset import ImportMode
 from mali_geo.period import Period
 from mali_geo.view import (
@@ -135,6 +135,24 @@ class PageState:
         return Basemap(self.store.get("basemap", Basemap.OFFLINE))
 
     @property
+    def density(self) -> str:
+        """How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`."""
+        density = str(self.store.get("density") or DEFAULT_REGION_DENSITY)
+        return density if density in REGION_DENSITIES else DEFAULT_REGION_DENSITY
+
+    def control_changes(self) -> int:
+        """How many times the controls changed what is shown (counted once per run).
+
+        The page closes the controls drawer on a phone when this count moves.
+        """
+        shown = (self.mode, self.chapter, self.period, self.shown_layers(), self.event_types)
+        snapshot = (*shown, self.basemap, self.density)
+        if self.store.get("controls_snapshot", snapshot) != snapshot:
+            self.store["control_changes"] = int(self.store.get("control_changes", 0)) + 1
+        self.store["controls_snapshot"] = snapshot
+        return int(self.store.get("control_changes", 0))
+
+    @property
     def import_mode(self) -> ImportMode:
         """Whether imported incidents are added to the shipped ones or replace them."""
         return ImportMode(self.store.get("import_mode", ImportMode.ADD))
@@ -196,7 +214,16 @@ class PageState:
         actors = None if set(GROUP_ORDER) <= set(chosen) else tuple(chosen)
         start, end = self.period
         layers, basemap = self.shown_layers(), self.basemap
-        return ViewState(start, end, layers, filtered, basemap, actors=actors, compare=self.compare)
+        return ViewState(
+            start,
+            end,
+            layers,
+            filtered,
+            basemap,
+            actors=actors,
+            compare=self.compare,
+            density=self.density,
+        )
 
     def query(self, all_types: Sequence[str]) -> dict[str, str]:
         """The URL query of the page: the open chapter in story mode, else the view."""
@@ -229,6 +256,7 @@ class PageState:
         self.store.update(initialised=True, playing=False, url_problems=list(state.problems))
         self.set_period((state.start, state.end))
         self.store.update(basemap=state.basemap.value, mode=Mode.EXPLORE.value)
+        self.store["density"] = state.density
         self._show_layers(state.layers)
         all_types = list(type_labels)
         chosen = all_types if state.event_types is None else state.event_types
