@@ -83,24 +83,20 @@ def _navigation(ch: story.Chapter, state: PageState, go_chapter: Callable[[str],
 
     with st.container(key="story_nav"):
         cols = st.columns(3)
-        cols[0].button(
-            "← Previous",
-            key="story_prev",
-            disabled=prev_id is None,
-            on_click=go_chapter,
-            args=(prev_id,),
-            help="Previous chapter (← key)",
-            width="stretch",
+        steps = (
+            ("← Previous", "story_prev", prev_id, "Previous chapter (← key)"),
+            ("Next →", "story_next", next_id, "Next chapter (→ key)"),
         )
-        cols[1].button(
-            "Next →",
-            key="story_next",
-            disabled=next_id is None,
-            on_click=go_chapter,
-            args=(next_id,),
-            help="Next chapter (→ key)",
-            width="stretch",
-        )
+        for col, (label, key, target, tip) in zip(cols, steps, strict=False):
+            col.button(
+                label,
+                key=key,
+                disabled=target is None,
+                on_click=go_chapter,
+                args=(target,),
+                help=tip,
+                width="stretch",
+            )
         cols[2].button(
             "Explore here",
             key="story_leave",
