@@ -291,10 +291,13 @@ def _plain_main() -> Iterator[None]:
 
 def _stop(executor: ProcessPoolExecutor, *, graceful: bool) -> None:
     """Shut the pool down; unless the task finished, terminate (then kill) its process."""
-    processes = list(getattr(executor, "_processes", {}).values())
+    processes = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=graceful, cancel_futures=True)
     if graceful:
         return
+    # A worker still starting up may only be registered now: stop it too.
+    later = (getattr(executor, "_processes", None) or {}).values()
+    processes += [p for p in later if p not in processes]
     for process in processes:
         if process.is_alive():
             process.terminate()
