@@ -39,3 +39,37 @@ def test_upload_reports_and_shows_injected_text_as_text(page: Page, streamlit_se
     expect(popup.locator("script")).to_have_count(0)
     assert dialogs == []
     assert page.aborted_urls == []
+
+
+def test_a_file_spanning_1997_to_2020_shows_every_incident_on_the_timeline(
+    page: Page, streamlit_server: str, tmp_path: Path
+) -> None:
+    # Invented rows, one a year (15 January), at Gao: 24 incidents from 1997 to 2020.
+    years = range(1997, 2021)
+    rows = [
+        f"W-{y},{y}-01-15,16.27,-0.04,Invented place,battle,1,https://example.org/{y}"
+        for y in years
+    ]
+    wide = tmp_path / "wide_1997_2020.csv"
+    wide.write_text("id,date,lat,lon,place,event_type,fatalities,source\n" + "\n".join(rows) + "\n")
+    page.goto(streamlit_server)
+    wait_for_map(page)
+    wait_for_idle(page)
+    page.get_by_text("replace the shipped ones", exact=True).click()
+    wait_for_idle(page)
+    page.locator("input[type=file]").set_input_files(wide)
+    expect(page.get_by_text("read 24, accepted 24, rejected 0")).to_be_visible()
+    wait_for_idle(page)
+    thumbs = page.get_by_role("slider")
+    # The timeline spans the data (1997-01 to 2020-01) and the period jumped to all of it.
+    expect(thumbs.nth(0)).to_have_attribute("aria-valuetext", "Jan 1997")
+    expect(thumbs.nth(1)).to_have_attribute("aria-valuetext", "Jan 2020")
+    incidents = page.locator("[data-testid=stMetric]").first
+    expect(incidents).to_contain_text("24")
+    # Move the period's start one year on: the 1997 incident leaves, the other 23 stay.
+    thumbs.nth(0).focus()
+    for _ in range(12):
+        page.keyboard.press("ArrowRight")
+    expect(thumbs.nth(0)).to_have_attribute("aria-valuetext", "Jan 1998")
+    wait_for_idle(page)
+    expect(incidents).to_contain_text("23")
