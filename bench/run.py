@@ -219,9 +219,9 @@ def _check(at: Any) -> None:
 
 def _clear_module_caches() -> None:
     """Caches that live in modules rather than in Streamlit (a cold start has none)."""
-    from layers import groups
+    from layers import drawing
 
-    groups._display_shapes.cache_clear()
+    drawing._display_shapes.cache_clear()
 
 
 @contextlib.contextmanager
