@@ -74,15 +74,14 @@ def test_a_file_error_in_the_worker_is_the_same_one_line_error() -> None:
 
 def test_a_slow_import_is_stopped_at_the_time_limit() -> None:
     data = incidents_csv(40 * MIB)  # takes several seconds to import
+    earlier = set(multiprocessing.active_children())  # left by other tests, not this one's
     began = time.perf_counter()
     with pytest.raises(ImportFileError) as caught:
         import_in_worker(data, "slow.csv", timeout_s=2)
     seconds = time.perf_counter() - began
     assert str(caught.value) == "slow.csv: the import took longer than 2 s; it was stopped"
     assert seconds < 20  # stopped, not waited for
-    for child in multiprocessing.active_children():
-        child.join(timeout=10)  # a killed process is reaped by the time join returns
-    assert multiprocessing.active_children() == []  # and its process is gone
+    assert set(multiprocessing.active_children()) <= earlier  # and its process is gone
 
 
 def test_a_huge_import_is_stopped_at_the_memory_limit() -> None:
