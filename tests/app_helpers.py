@@ -8,6 +8,20 @@ from collections import defaultdict
 
 from streamlit.testing.v1 import AppTest
 
+from mali_geo.config import PROJECT_DIR
+
+TIMEOUT = 60
+APP = str(PROJECT_DIR / "app.py")
+
+
+def run_app(**query: str) -> AppTest:
+    """The app run once with these URL query parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
 ADD_CALL = re.compile(r"geo_json_\w+_add\(")
 
 

@@ -5,25 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_helpers import map_args, map_features, metrics, shown, warnings
+from app_helpers import map_args, map_features, metrics, run_app, shown, warnings
 from streamlit.testing.v1 import AppTest
 
 from layers.incidents import event_label
 from mali_geo.catalogue import build_layers
-from mali_geo.config import PROJECT_DIR
 from mali_geo.dataset import load_dataset
 from mali_geo.period import make_period
 from ui.panels import types_slug
-
-TIMEOUT = 60
-APP = str(PROJECT_DIR / "app.py")
-
-
-def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 @pytest.fixture(scope="module")

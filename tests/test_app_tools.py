@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import map_features, metrics, warnings
+from app_helpers import map_features, metrics, run_app, warnings
 from streamlit.testing.v1 import AppTest
 
 from mali_geo.actors import filter_by_actor_groups
 from mali_geo.catalogue import build_layers
-from mali_geo.config import PROJECT_DIR
 from mali_geo.dataset import load_dataset
 from mali_geo.incidents import incidents_in_period
 from mali_geo.period import make_period
-
-TIMEOUT = 60
-APP = str(PROJECT_DIR / "app.py")
-
-
-def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 @pytest.fixture(scope="module")
