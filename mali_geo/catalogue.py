@@ -22,6 +22,7 @@ from mali_geo.dataset import (
     Dataset,
     bases_at_end,
     content_digest,
+    displaced_at_end,
     flows_for,
     incident_points,
 )
@@ -129,8 +130,11 @@ _TOTAL_KEYS = ("kind", "host_iso3")
 
 
 def _displaced(s: Selection) -> gpd.GeoDataFrame:
-    ds = s.dataset
-    picture = displacement_picture(ds.displacement, ds.places, ds.regions, ds.countries, s.period)
+    return displaced_at_end(s.dataset, s.period, _displaced_circles)
+
+
+def _displaced_circles(ds: Dataset, period: Period) -> gpd.GeoDataFrame:
+    picture = displacement_picture(ds.displacement, ds.places, ds.regions, ds.countries, period)
     totals = picture.totals[list(TOTAL_COLUMNS)]
     totals = totals.rename(
         columns={c: f"{TOTAL_PREFIX}{c}" for c in TOTAL_COLUMNS if c not in _TOTAL_KEYS}

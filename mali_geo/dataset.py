@@ -6,6 +6,7 @@ The layers themselves are built by :func:`mali_geo.catalogue.build_layers`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
@@ -65,6 +66,11 @@ class Dataset:
     @cached_property
     def _bases_by_end(self) -> dict[str, gpd.GeoDataFrame]:
         """Bases by a period's last month (they depend on nothing else), filled as asked."""
+        return {}
+
+    @cached_property
+    def _displaced_by_end(self) -> dict[str, gpd.GeoDataFrame]:
+        """Displaced people's circles by a period's last month, filled as asked."""
         return {}
 
 
@@ -169,6 +175,19 @@ def bases_at_end(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
     cache = dataset._bases_by_end
     if period.end not in cache:
         cache[period.end] = bases_at(dataset.bases, dataset.places, period)
+    return cache[period.end].copy()
+
+
+def displaced_at_end(
+    dataset: Dataset, period: Period, build: Callable[[Dataset, Period], gpd.GeoDataFrame]
+) -> gpd.GeoDataFrame:
+    """``build(dataset, period)``, computed once per dataset and last month (its only input).
+
+    Each call gets its own copy.
+    """
+    cache = dataset._displaced_by_end
+    if period.end not in cache:
+        cache[period.end] = build(dataset, period)
     return cache[period.end].copy()
 
 
