@@ -12,6 +12,8 @@ PERIOD_COLOUR = "#b30000"
 OTHER_COLOUR = "#cccccc"
 #: The name of the monthly chart's interval selection (the span of months brushed).
 BRUSH = "brush"
+#: The monthly chart's parameters holding the selected period's first and last month.
+PERIOD_PARAMS = ("period_start", "period_end")
 #: The refugee chart's mark of the selected period.
 PERIOD_SHADE = "#fde0dd"
 
@@ -20,7 +22,9 @@ def monthly_chart(monthly: pd.DataFrame, start: str, end: str) -> alt.Chart:
     """Bars of incidents per month, the selected period in red; a span can be brushed.
 
     Dragging across the bars selects a span of months (the interval selection
-    :data:`BRUSH`, read back with :func:`brushed_period`).
+    :data:`BRUSH`, read back with :func:`brushed_period`). The period is two parameters of
+    the chart (:data:`PERIOD_PARAMS`), so a spec can be made once and given another period
+    with :func:`with_period`.
 
     Parameters
     ----------
@@ -29,28 +33,50 @@ def monthly_chart(monthly: pd.DataFrame, start: str, end: str) -> alt.Chart:
     start, end
         The selected period, ``YYYY-MM``.
     """
-    data = monthly.assign(
-        in_period=monthly["month"].between(start, end),
-        month_date=pd.to_datetime(monthly["month"] + "-01"),
-    )
+    data = monthly.assign(month_date=pd.to_datetime(monthly["month"] + "-01"))
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    first, last = (
+        alt.param(name=n, value=v) for n, v in zip(PERIOD_PARAMS, (start, end), strict=True)
+    )
+    in_period = f"datum.month >= {PERIOD_PARAMS[0]} && datum.month <= {PERIOD_PARAMS[1]}"
     chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month_date):T", title=None, axis=alt.Axis(format="%b %Y")),
             y=alt.Y("incidents:Q", title="Incidents"),
-            color=alt.Color(
-                "in_period:N",
-                scale=alt.Scale(domain=[False, True], range=[OTHER_COLOUR, PERIOD_COLOUR]),
-                legend=None,
-            ),
+            color=alt.condition(in_period, alt.value(PERIOD_COLOUR), alt.value(OTHER_COLOUR)),
             tooltip=[alt.Tooltip("yearmonth(month_date):T", title="month"), "incidents"],
         )
-        .add_params(brush)
+        .add_params(brush, first, last)
         .properties(height=220)
     )
     return chart
+
+
+def with_period(spec: Mapping[str, Any], start: str, end: str) -> dict[str, Any]:
+    """A copy of a :func:`monthly_chart` spec showing another period (``YYYY-MM``).
+
+    Only the top level and the parameters are copied: the data are shared with ``spec``.
+    """
+    values = dict(zip(PERIOD_PARAMS, (start, end), strict=True))
+    params = [
+        {**p, "value": values[p["name"]]} if p.get("name") in values else p
+        for p in spec.get("params", [])
+    ]
+    return {**spec, "params": params}
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, as Streamlit would send it (no default width and height).
+
+    Made once and kept, a spec spares each rerun Altair's conversion and schema validation.
+    """
+    spec: dict[str, Any] = chart.to_dict()
+    view = spec.get("config", {}).pop("view", None)
+    if view is not None and not spec["config"]:
+        del spec["config"]
+    return spec
 
 
 def brushed_period(
@@ -91,6 +117,7 @@ def refugees_chart(
     *,
     until: str = "2014-12-31",
     period: tuple[str, str] | None = None,
+    marked: list[pd.Timestamp] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """Lines of UNHCR year-end refugees by host country, the selected period shaded.
 
@@ -103,12 +130,16 @@ def refugees_chart(
     period
         The selected months (``YYYY-MM``): the year-end figures inside it are shaded, or, if
         none is, the one in force at its end (the headline's figure).
+    marked
+        The year-end dates to shade, as :func:`marked_year_ends` gives them for a period
+        (instead of ``period``).
     """
     data = by_host[by_host["as_of"] <= pd.Timestamp(until)]
     # UNHCR counts once a year, on 31 December: label the points so, not with months.
     data = data.assign(year_end="end " + data["as_of"].dt.year.astype(str))
     lines = _refugee_lines(data)
-    marked = marked_year_ends(data["as_of"], period) if period else []
+    if marked is None:
+        marked = marked_year_ends(data["as_of"], period) if period else []
     if not marked:
         return lines
     shade = pd.DataFrame({"year_end": [f"end {d.year}" for d in marked]})

@@ -6,8 +6,10 @@ per-feature key and the layer's module constants, not from a style dict per feat
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
@@ -164,20 +166,78 @@ class _BindToFeatures(MacroElement):
         self._name = "BindToFeatures"
 
 
-class LeanGeoJson(folium.GeoJson):
-    """A ``folium.GeoJson`` that puts its rendered script into the page without parsing it again.
+#: What :func:`script_json` escapes: "<" where it could open a tag's end or a comment, and
+#: the two line separators older JavaScript does not allow in a string.
+_SCRIPT_UNSAFE = re.compile("<(?=[/!])|[\u2028\u2029]")
 
-    branca's ``MacroElement.render`` wraps each rendered part in ``Element(text)``, which
-    compiles the text as a Jinja template: here the script holding every feature, compiled
-    for nothing (about 65 ms per MB, on every rerun). This does what ``GeoJson.render``,
-    ``Layer.render`` and ``MacroElement.render`` do (a GeoJson has no class includes) minus
-    that parse; the output is the same.
+
+def script_json(value: Any) -> str:
+    r"""``value`` as compact JSON that is safe inside a ``<script>`` element, in linear time.
+
+    Jinja's ``tojson`` (folium's) escapes every ``<``, ``>``, ``&`` and ``'`` and every
+    non-ASCII letter as six bytes, which makes popup HTML a third larger; only a ``<`` before
+    ``/`` or ``!`` (``</script>``, ``<!--``) and U+2028/U+2029 need it, and JSON's
+    ``\uXXXX`` escape reads back as the same text.
     """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _LeanModule:
+    """GeoJson's template module, with the data written by :func:`script_json`.
+
+    streamlit-folium builds a group's script by calling each element's
+    ``_template.module.script`` itself, and ``render`` writes the page's parts from the same
+    macros: both go through here.
+    """
+
+    def __init__(self, template: Template) -> None:
+        self._macros = template.module
+
+    def part(self, name: str, this: folium.GeoJson, kwargs: dict[str, Any]) -> str | None:
+        """The ``header``, ``html`` or ``script`` part of ``this``; None if it has none."""
+        macro = getattr(self._macros, name, None)
+        if macro is None:
+            return None
+        # The template writes the slot's name instead of the data.
+        data, this.data = this.data, cast(dict[str, Any], _DATA_SLOT)
+        try:
+            text = str(macro(this, kwargs))
+        finally:
+            this.data = data
+        return text.replace(_DATA_SLOT_JSON, script_json(data), 1)
+
+    def script(self, this: folium.GeoJson, kwargs: dict[str, Any] | None = None) -> str:
+        """The script part (the name and call streamlit-folium uses)."""
+        return self.part("script", this, kwargs or {}) or ""
+
+
+class _LeanTemplate:
+    """Stands in for GeoJson's template where folium and streamlit-folium use it."""
+
+    def __init__(self, template: Template) -> None:
+        self.module = _LeanModule(template)
+
+
+class LeanGeoJson(folium.GeoJson):
+    """A ``folium.GeoJson`` whose script is lean: its data compact, rendered only when used.
+
+    Its features are written with :func:`script_json` instead of Jinja's ``tojson`` (a third
+    smaller). branca's ``MacroElement.render`` renders each part into the page at once and
+    wraps it in ``Element(text)``, which compiles the text as a Jinja template: the script
+    holding every feature, compiled for nothing (about 65 ms per MB), and rendered for
+    nothing when streamlit-folium, which renders the script itself, sends the map. This does
+    what ``GeoJson.render``, ``Layer.render`` and ``MacroElement.render`` do (a GeoJson has
+    no class includes), but leaves each part to be rendered when the page is; the map is the
+    same.
+    """
+
+    _template = _LeanTemplate(folium.GeoJson._template)
 
     # branca types Element.render as returning the text; a macro element's render (folium's
     # GeoJson.render included) returns None, as this one does.
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """Render the style maps, the script and the children into the figure."""
+        """Compute the style maps; add the parts, rendered when used, and the children."""
         # folium declares parent_map as None: it is only set here, at render time.
         self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
         if (self.style or self.highlight) and self.data["features"]:
@@ -191,11 +251,10 @@ class LeanGeoJson(folium.GeoJson):
             )
             self.add_child(add, name=self.get_name() + "_add")
         figure = self.get_root()
-        macros = self._template.module.__dict__
+        module: _LeanModule = self._template.module
         for part in ("header", "html", "script"):
-            if part in macros:
-                text = _RenderedText(macros[part](self, kwargs))
-                getattr(figure, part).add_child(text, name=self.get_name())
+            text = _LazyPart(module, part, self, kwargs)
+            getattr(figure, part).add_child(text, name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -221,6 +280,11 @@ class LeanGeoJson(folium.GeoJson):
         return mapping
 
 
+#: Stands for the data while the template is rendered (see :meth:`LeanGeoJson.render`).
+_DATA_SLOT = "mali-geo:data-slot"
+_DATA_SLOT_JSON = json.dumps(_DATA_SLOT)
+
+
 class _RenderedText(Element):
     """Text that is already rendered: returned as is, never compiled as a template."""
 
@@ -231,3 +295,17 @@ class _RenderedText(Element):
     def render(self, **kwargs: Any) -> str:
         """The text itself."""
         return self.text
+
+
+class _LazyPart(Element):
+    """A part of a :class:`LeanGeoJson`, rendered when the page is, never parsed as a template."""
+
+    def __init__(
+        self, module: _LeanModule, part: str, layer: LeanGeoJson, kwargs: dict[str, Any]
+    ) -> None:
+        super().__init__()
+        self._module, self._part, self._layer, self._kwargs = module, part, layer, kwargs
+
+    def render(self, **kwargs: Any) -> str:
+        """The part's text ("" if the layer has no such part)."""
+        return self._module.part(self._part, self._layer, self._kwargs) or ""

@@ -19,7 +19,14 @@ from shapely.geometry import Point
 from mali_geo import config, load
 from mali_geo.admin import fill_admin1
 from mali_geo.bases import bases_at
-from mali_geo.displacement import Flows, displacement_flows
+from mali_geo.displacement import (
+    Figure,
+    Flows,
+    Population,
+    displacement_flows,
+    latest_figure,
+    refugees_by_host,
+)
 from mali_geo.incidents import located
 from mali_geo.period import Period
 from mali_geo.schema import INCIDENT_COLUMNS
@@ -72,6 +79,16 @@ class Dataset:
     def _displaced_by_end(self) -> dict[str, gpd.GeoDataFrame]:
         """Displaced people's circles by a period's last month, filled as asked."""
         return {}
+
+    @cached_property
+    def _figures_by_end(self) -> dict[tuple[str, str], Figure | None]:
+        """National displacement figures by population and a period's last month."""
+        return {}
+
+    @cached_property
+    def refugee_hosts(self) -> pd.DataFrame:
+        """UNHCR year-end refugees by host country (:func:`refugees_by_host`), computed once."""
+        return refugees_by_host(self.displacement)
 
 
 def load_dataset(geodata: str | Path = config.GEODATA_DIR) -> Dataset:
@@ -189,6 +206,17 @@ def displaced_at_end(
     if period.end not in cache:
         cache[period.end] = build(dataset, period)
     return cache[period.end].copy()
+
+
+def figure_at_end(dataset: Dataset, period: Period, kind: Population) -> Figure | None:
+    """:func:`latest_figure` as of the period's last month, computed once per dataset and month.
+
+    The figure is shared between callers: never change it.
+    """
+    cache, key = dataset._figures_by_end, (str(kind), period.end)
+    if key not in cache:
+        cache[key] = latest_figure(dataset.displacement, period, kind=kind)
+    return cache[key]
 
 
 def incident_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

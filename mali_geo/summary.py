@@ -9,8 +9,8 @@ import pandas as pd
 
 from mali_geo.actors import filter_by_actor_groups
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
-from mali_geo.dataset import Dataset
-from mali_geo.displacement import Figure, Population, latest_figure
+from mali_geo.dataset import Dataset, figure_at_end
+from mali_geo.displacement import Figure, Population
 from mali_geo.geometry import has_coordinate
 from mali_geo.incidents import counted_tolls, fatality_range, incidents_in_period
 from mali_geo.period import Period
@@ -90,8 +90,8 @@ def headline(
         fatalities_low=low,
         fatalities_high=high,
         without_toll=no_toll,
-        refugees=latest_figure(dataset.displacement, period, kind=Population.REFUGEES),
-        idps=latest_figure(dataset.displacement, period, kind=Population.IDPS),
+        refugees=figure_at_end(dataset, period, Population.REFUGEES),
+        idps=figure_at_end(dataset, period, Population.IDPS),
     )
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers.charts import BRUSH, brushed_period, marked_year_ends, monthly_chart, refugees_chart
+from layers.charts import (
+    BRUSH,
+    PERIOD_PARAMS,
+    brushed_period,
+    chart_spec,
+    marked_year_ends,
+    monthly_chart,
+    refugees_chart,
+    with_period,
+)
 from mali_geo.dataset import load_dataset
 from mali_geo.displacement import refugees_by_host
 from mali_geo.incidents import monthly_counts
@@ -19,8 +28,21 @@ def test_monthly_chart_has_a_brush_on_the_months() -> None:
     months = month_range("2012-01", "2014-12")
     chart = monthly_chart(monthly_counts(load_dataset().incidents, months), "2013-01", "2013-04")
     spec = chart.to_dict()
-    assert [p["name"] for p in spec["params"]] == [BRUSH]
-    assert spec["params"][0]["select"]["encodings"] == ["x"]
+    brushes = [p for p in spec["params"] if "select" in p]
+    assert [p["name"] for p in brushes] == [BRUSH]
+    assert brushes[0]["select"]["encodings"] == ["x"]
+
+
+def test_the_monthly_charts_period_can_be_changed_on_a_kept_spec() -> None:
+    months = month_range("2012-01", "2014-12")
+    spec = chart_spec(monthly_chart(monthly_counts(load_dataset().incidents, months), "", ""))
+    moved = with_period(spec, "2013-01", "2013-04")
+    values = {p["name"]: p.get("value") for p in moved["params"]}
+    assert (values[PERIOD_PARAMS[0]], values[PERIOD_PARAMS[1]]) == ("2013-01", "2013-04")
+    assert {p["name"]: p.get("value") for p in spec["params"]}[PERIOD_PARAMS[0]] == ""
+    test = moved["encoding"]["color"]["condition"]["test"]
+    assert all(name in test for name in PERIOD_PARAMS)
+    assert "config" not in spec  # no default 300 x 300 view: Streamlit sizes the chart
 
 
 def test_a_brush_gives_the_months_it_spans() -> None:

@@ -13,7 +13,7 @@ from mali_geo.dataset import Dataset
 from mali_geo.displacement import Figure
 from mali_geo.period import Period
 from mali_geo.view import ViewState
-from ui.data import context_data
+from ui.data import context_data, dataset_key
 
 #: What each side's map shows.
 COMPARE_LAYERS: tuple[str, ...] = ("regions", "towns")
@@ -51,11 +51,7 @@ def compare_panel(ds: Dataset, view: ViewState) -> None:
     tabs[1].dataframe(towns, hide_index=True, width="stretch")
 
 
-def _dataset_key(ds: Dataset) -> str:
-    return ds.incidents_key
-
-
-@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={Dataset: _dataset_key})
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={Dataset: dataset_key})
 def comparison_of(
     ds: Dataset,
     a: Period,
@@ -67,7 +63,7 @@ def comparison_of(
     return compare_periods(ds, a, b, event_types=event_types, actor_groups=actors)
 
 
-@st.cache_data(show_spinner="Drawing the maps…", max_entries=16, hash_funcs={Dataset: _dataset_key})
+@st.cache_data(show_spinner="Drawing the maps…", max_entries=16, hash_funcs={Dataset: dataset_key})
 def period_picture(
     ds: Dataset,
     period: Period,

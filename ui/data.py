@@ -61,7 +61,8 @@ class Active:
     error: str | None = None
 
 
-def _dataset_key(ds: Dataset) -> str:
+def dataset_key(ds: Dataset) -> str:
+    """What identifies a dataset in caches: its incidents (the other files are shipped)."""
     return ds.incidents_key
 
 
@@ -154,7 +155,7 @@ def settled(value: T) -> T:
 
 
 # At 100,000 incidents one period's layers hold ~40 MB (the incidents layer): 8 stay cached.
-@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={Dataset: _dataset_key})
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs={Dataset: dataset_key})
 def layers_for(ds: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
     """Layers for a view (cached per dataset, period, types and actor groups; never mutated)."""
     period = Period(view.start, view.end)

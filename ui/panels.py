@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import partial
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -17,7 +18,6 @@ from mali_geo.actors import filter_by_actor_groups
 from mali_geo.catalogue import LAYERS
 from mali_geo.config import LAST_MONTH
 from mali_geo.dataset import Dataset
-from mali_geo.displacement import refugees_by_host
 from mali_geo.export import combined_collection, dumps, feature_collection, incidents_csv
 from mali_geo.importer import ImportResult
 from mali_geo.incidents import incidents_in_period, monthly_counts
@@ -32,6 +32,7 @@ from mali_geo.summary import (
     months_older,
 )
 from mali_geo.view import ViewState
+from ui.data import dataset_key
 from ui.feed import key_events_key, on_key_event_click
 from ui.state import PageState
 from ui.text import literal
@@ -212,6 +213,29 @@ def downloads(
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Dataset: dataset_key})
+def monthly_spec(
+    ds: Dataset,
+    types: tuple[str, ...] | None,
+    actors: tuple[str, ...] | None,
+    months: tuple[str, ...],
+) -> dict[str, Any]:
+    """The monthly chart's spec for the incidents selected, made once (the period is set later).
+
+    Never mutated: :func:`layers.charts.with_period` copies it.
+    """
+    sel = ds.incidents if types is None else ds.incidents[ds.incidents["event_type"].isin(types)]
+    sel = filter_by_actor_groups(sel, actors)
+    return charts.chart_spec(charts.monthly_chart(monthly_counts(sel, list(months)), "", ""))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Dataset: dataset_key})
+def refugees_spec(ds: Dataset, marked: tuple[pd.Timestamp, ...]) -> dict[str, Any]:
+    """The refugee chart's spec with these year-end figures shaded, made once."""
+    chart = charts.refugees_chart(ds.refugee_hosts, marked=list(marked))
+    return charts.chart_spec(chart)
+
+
 def below_map(
     ds: Dataset,
     layers: Mapping[str, gpd.GeoDataFrame],
@@ -225,23 +249,17 @@ def below_map(
     """Charts, key events, downloads and sources, in tabs."""
     tabs = st.tabs(["Charts", "Key events", "Download", "Sources and coverage"])
     with tabs[0]:
-        types = state.event_types
-        sel = (
-            ds.incidents if types is None else ds.incidents[ds.incidents["event_type"].isin(types)]
-        )
-        sel = filter_by_actor_groups(sel, state.actors)
-        st.altair_chart(
-            charts.monthly_chart(monthly_counts(sel, months), state.start, state.end),
+        spec = monthly_spec(ds, state.event_types, state.actors, tuple(months))
+        st.vega_lite_chart(
+            charts.with_period(spec, state.start, state.end),
             width="stretch",
             key=PageState.CHART_KEY,
             on_select=lambda: PageState(st.session_state).apply_brush(),
             selection_mode=charts.BRUSH,
         )
         st.caption(legend.MONTHLY_CAPTION)
-        refugees = charts.refugees_chart(
-            refugees_by_host(ds.displacement), period=(state.start, state.end)
-        )
-        st.altair_chart(refugees, width="stretch")
+        marked = charts.marked_year_ends(ds.refugee_hosts["as_of"], (state.start, state.end))
+        st.vega_lite_chart(refugees_spec(ds, tuple(marked)), width="stretch")
         st.caption("Refugees from Mali by host country: UNHCR Refugee Data Finder (CC BY 4.0).")
     with tabs[1]:
         events = key_events_table(key_events_in_period(ds.key_events, state.period))
