@@ -15,7 +15,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -169,6 +170,17 @@ def page(browser: Browser) -> Iterator[Page]:
     ``page.aborted_urls``. Console errors and uncaught exceptions, of the page and its iframes,
     go to ``page.console_errors``.
     """
+    new_page = offline_page(browser)
+    yield new_page
+    new_page.context.close()
+
+
+def offline_page(browser: Browser) -> Page:
+    """A page in a context of its own that cannot reach beyond this machine.
+
+    As the ``page`` fixture describes (``aborted_urls``, ``console_errors``); the caller closes
+    its context (``page.context.close()``).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     aborted: list[str] = []
     errors: list[str] = []
@@ -183,8 +195,7 @@ def page(browser: Browser) -> Iterator[Page]:
     new_page.on("pageerror", lambda exc: errors.append(str(exc)))
     new_page.aborted_urls = aborted  # type: ignore[attr-defined]
     new_page.console_errors = errors  # type: ignore[attr-defined]
-    yield new_page
-    context.close()
+    return new_page
 
 
 @pytest.fixture
@@ -225,11 +236,58 @@ def wait_for_map(page: Page, *, timeout_ms: float = MAP_TIMEOUT_MS) -> FrameLoca
     return frame
 
 
+@contextmanager
+def running_servers(
+    envs: Sequence[Mapping[str, str]], log_dir: Path, *, app_path: Path = APP_PATH
+) -> Iterator[list[StreamlitServer]]:
+    """Run one ``streamlit run app_path`` per env, all at once; stop every one on leaving.
+
+    The servers are launched together (on distinct free ports) before any is waited for, so
+    they start side by side, as replicas behind a load balancer would.
+
+    Parameters
+    ----------
+    envs
+        What each server adds to this process's environment.
+    log_dir
+        Where each server's output goes (``replica-0.log``, ...).
+    app_path
+        The Streamlit app to run.
+
+    Yields
+    ------
+    list of StreamlitServer
+        The healthy servers, in the order of ``envs``.
+    """
+    servers: list[StreamlitServer] = []
+    try:
+        for i, (env, port) in enumerate(zip(envs, _free_ports(len(envs)), strict=True)):
+            servers.append(_launch_server(app_path, env, log_dir / f"replica-{i}.log", port))
+        for server in servers:
+            _wait_until_healthy(server)
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
 def _start_server(app_path: Path, env: Mapping[str, str], log_path: Path) -> StreamlitServer:
     """Run ``streamlit run app_path`` from its folder and wait until it is healthy."""
+    server = _launch_server(app_path, env, log_path, _free_ports(1)[0])
+    try:
+        _wait_until_healthy(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _launch_server(
+    app_path: Path, env: Mapping[str, str], log_path: Path, port: int
+) -> StreamlitServer:
+    """Start ``streamlit run app_path`` from its folder on ``port`` (without waiting)."""
     if not app_path.is_file():
         pytest.fail(f"No Streamlit app at {app_path}", pytrace=False)
-    port = _free_port()
     command = [
         sys.executable,
         "-m",
@@ -256,13 +314,7 @@ def _start_server(app_path: Path, env: Mapping[str, str], log_path: Path) -> Str
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = StreamlitServer(f"http://127.0.0.1:{port}", process, log_path, log)
-    try:
-        _wait_until_healthy(server)
-    except BaseException:
-        server.stop()
-        raise
-    return server
+    return StreamlitServer(f"http://127.0.0.1:{port}", process, log_path, log)
 
 
 def _wait_until_healthy(server: StreamlitServer) -> None:
@@ -299,11 +351,16 @@ def _is_healthy(host: str, port: int) -> bool:
         connection.close()
 
 
-def _free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _free_ports(count: int) -> list[int]:
+    """Return ``count`` distinct TCP ports on 127.0.0.1 that nothing listens on right now."""
+    with ExitStack() as stack:
+        socks = [
+            stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            for _ in range(count)
+        ]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))  # held until all are bound, so no port comes twice
+        return [sock.getsockname()[1] for sock in socks]
 
 
 def wait_for_idle(page: Page, *, timeout_ms: float = MAP_TIMEOUT_MS) -> None:
