@@ -7,7 +7,6 @@ per-feature key and the layer's module constants, not from a style dict per feat
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -166,21 +165,23 @@ class _BindToFeatures(MacroElement):
         self._name = "BindToFeatures"
 
 
-#: What :func:`script_json` escapes: "<" where it could open a tag's end or a comment, and
-#: the two line separators older JavaScript does not allow in a string.
-_SCRIPT_UNSAFE = re.compile("<(?=[/!])|[\u2028\u2029]")
+#: What :func:`script_json` escapes, and how: "<" where it could end a script or open a
+#: comment ("</script>", "<!--"), and the two line separators older JavaScript does not allow
+#: in a string. JSON reads each escape back as the same text.
+_SCRIPT_ESCAPES = (("</", "<\\/"), ("<!", "\\u003c!"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def script_json(value: Any) -> str:
-    r"""``value`` as compact JSON that is safe inside a ``<script>`` element, in linear time.
+    """``value`` as compact JSON that is safe inside a ``<script>`` element, in linear time.
 
     Jinja's ``tojson`` (folium's) escapes every ``<``, ``>``, ``&`` and ``'`` and every
-    non-ASCII letter as six bytes, which makes popup HTML a third larger; only a ``<`` before
-    ``/`` or ``!`` (``</script>``, ``<!--``) and U+2028/U+2029 need it, and JSON's
-    ``\uXXXX`` escape reads back as the same text.
+    non-ASCII letter as six bytes, which makes popup HTML a third larger; only the sequences
+    in :data:`_SCRIPT_ESCAPES` need it.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    for unsafe, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(unsafe, escaped)
+    return text
 
 
 class _LeanModule:

@@ -25,10 +25,10 @@ from mali_geo.dataset import (
     displaced_at_end,
     flows_for,
     incident_points,
+    key_event_points_in,
 )
 from mali_geo.displacement_picture import TOTAL_COLUMNS, displacement_picture
 from mali_geo.incidents import incidents_in_period
-from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
 from mali_geo.regions import regions_with_incidents
 from mali_geo.towns import towns_with_incidents
@@ -158,7 +158,7 @@ def _bases(s: Selection) -> gpd.GeoDataFrame:
 
 
 def _key_events(s: Selection) -> gpd.GeoDataFrame:
-    return key_events_points(key_events_in_period(s.dataset.key_events, s.period))
+    return key_event_points_in(s.dataset, s.period)
 
 
 # fmt: off

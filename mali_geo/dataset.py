@@ -28,6 +28,7 @@ from mali_geo.displacement import (
     refugees_by_host,
 )
 from mali_geo.incidents import located
+from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
 from mali_geo.schema import INCIDENT_COLUMNS
 from mali_geo.towns import town_points
@@ -83,6 +84,11 @@ class Dataset:
     @cached_property
     def _figures_by_end(self) -> dict[tuple[str, str], Figure | None]:
         """National displacement figures by population and a period's last month."""
+        return {}
+
+    @cached_property
+    def _key_event_points(self) -> dict[bytes, gpd.GeoDataFrame]:
+        """Key event points by the rows a period selects."""
         return {}
 
     @cached_property
@@ -217,6 +223,16 @@ def figure_at_end(dataset: Dataset, period: Period, kind: Population) -> Figure 
     if key not in cache:
         cache[key] = latest_figure(dataset.displacement, period, kind=kind)
     return cache[key]
+
+
+def key_event_points_in(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
+    """The key events of a period as points, built once per set of events (a copy each call)."""
+    events = key_events_in_period(dataset.key_events, period)
+    rows = events.index.to_numpy().tobytes()
+    cache = dataset._key_event_points
+    if rows not in cache:
+        cache[rows] = key_events_points(events)
+    return cache[rows].copy()
 
 
 def incident_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from mali_geo.config import EQUAL_AREA_CRS
@@ -23,6 +25,20 @@ def region_areas_km2(regions: gpd.GeoDataFrame) -> pd.Series:
     """Area of each region in km², computed in Africa Albers Equal Area (ESRI:102022)."""
     areas: pd.Series = regions.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
     return areas
+
+
+#: Rounded areas by regions frame: (the frame, its areas); the regions are loaded once.
+_AREAS: list[tuple[gpd.GeoDataFrame, npt.NDArray[np.int64]]] = []
+
+
+def _rounded_areas(regions: gpd.GeoDataFrame) -> npt.NDArray[np.int64]:
+    """:func:`region_areas_km2` to the km², computed once for the frame the data loaded."""
+    for frame, areas in _AREAS:
+        if frame is regions:
+            return areas
+    rounded: npt.NDArray[np.int64] = region_areas_km2(regions).round(0).to_numpy(dtype=np.int64)
+    _AREAS[:] = [(regions, rounded)]
+    return rounded
 
 
 def regions_with_incidents(
@@ -56,7 +72,7 @@ def regions_with_incidents(
         (not 0) for a region with no incident in the period.
     """
     out = regions.copy()
-    out["area_km2"] = region_areas_km2(regions).round(0).astype("int64")
+    out["area_km2"] = _rounded_areas(regions)
     tolls = _tolls_by_region(incidents).reindex(out["name"])
     out["incidents"] = tolls["incidents"].fillna(0).astype("int64").to_numpy()
     out["incidents_per_10000_km2"] = (out["incidents"] / out["area_km2"] * 1e4).round(2)

@@ -171,3 +171,40 @@ def test_base_map_credits_every_source_and_loads_nothing_external(ds: Dataset) -
         assert credit in ATTRIBUTION
     assert json.dumps(ATTRIBUTION)[1:-1] in page
     assert not re.search(r"""(src|href)=["']https?://""", page)
+
+
+def test_a_layers_script_cannot_end_its_script_element_and_reads_back_the_same() -> None:
+    """Popup text holding "</script>" or "<!--" stays inside the map's script, unchanged."""
+    frame = incidents_gdf(
+        gpd.GeoDataFrame(
+            {
+                "incident_id": ["X-1"],
+                "date_start": ["2013-01-10"],
+                "date_end": ["2013-01-10"],
+                "date_precision": ["day"],
+                "place": ["Gao</script><script>alert(1)</script>"],
+                "admin1": ["Gao"],
+                "lat": [16.27],
+                "lon": [-0.04],
+                "coord_source": ["test"],
+                "event_type": ["battle"],
+                "actors": ["<!-- a \u2028 b"],
+                "fatalities_low": [None],
+                "fatalities_high": [None],
+                "summary": ["Ménaka \\u003c/script>"],
+                "source_title": ["t"],
+                "source_url": ["https://example.org/a"],
+                "quote": [""],
+                "source_url_2": [""],
+            },
+            geometry=[Point(-0.04, 16.27)],
+        )
+    )
+    group = incidents_layer(frame)
+    layer = next(c for c in walk(group) if type(c).__name__ == "LeanGeoJson")
+    script = layer._template.module.script(layer)
+    assert "</" not in script.split("_add(", 1)[1].split(");", 1)[0]
+    assert "<!--" not in script and "\u2028" not in script
+    data = json.loads(script.split("_add(", 1)[1].rsplit(");", 1)[0].strip())
+    assert data == json.loads(json.dumps(layer.data))  # the same features, read back
+    assert "Ménaka" in script  # letters as UTF-8, not six-byte escapes
