@@ -182,6 +182,20 @@ LAYERS: tuple[str, ...] = tuple(layer.value for layer in Layer)
 MENU: tuple[Layer, ...] = tuple(sorted(Layer, key=lambda layer: SPECS[layer].menu_position))
 
 
+def select_incidents(
+    dataset: Dataset,
+    period: Period,
+    event_types: Collection[str] | None = None,
+    actor_groups: Collection[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """The incidents a view shows: in the period, of these types, involving these groups.
+
+    ``None`` keeps every type or every group.
+    """
+    selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
+    return filter_by_actor_groups(selected, actor_groups)
+
+
 def build_layers(
     dataset: Dataset,
     period: Period,
@@ -189,6 +203,7 @@ def build_layers(
     layers: Sequence[str] = LAYERS,
     event_types: Collection[str] | None = None,
     actor_groups: Collection[str] | None = None,
+    selected: gpd.GeoDataFrame | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Build the requested layers for a period.
 
@@ -205,6 +220,9 @@ def build_layers(
     actor_groups
         Restrict incidents (and so towns and regions) to those involving one of these actor
         groups (:mod:`mali_geo.actors`); ``None`` keeps all.
+    selected
+        The incidents this period, these types and groups select, if already computed
+        (:func:`select_incidents`).
 
     Returns
     -------
@@ -215,7 +233,7 @@ def build_layers(
     if unknown:
         msg = f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}"
         raise ValueError(msg)
-    selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
-    selected = filter_by_actor_groups(selected, actor_groups)
+    if selected is None:
+        selected = select_incidents(dataset, period, event_types, actor_groups)
     selection = Selection(dataset, period, selected)
     return {name: SPECS[Layer(name)].build(selection) for name in layers}

@@ -62,9 +62,7 @@ def incident_feed(
     type_labels
         Event type id -> label shown; the id itself where missing.
     """
-    ordered = incidents.sort_values(
-        ["date_start", "incident_id"], ascending=not newest_first, kind="stable"
-    ).head(limit)
+    ordered = _first_rows(incidents, limit, newest_first=newest_first)
     labels = type_labels or {}
     rows = pd.DataFrame(
         {
@@ -88,6 +86,21 @@ def incident_feed(
         }
     )
     return Feed(rows, len(incidents))
+
+
+def _first_rows(incidents: pd.DataFrame, limit: int, *, newest_first: bool) -> pd.DataFrame:
+    """The first ``limit`` rows by start date (then id), sorting only those that can be first.
+
+    A full sort of a million rows takes a third of a second on every period change; the
+    rows dated at or beyond the ``limit``-th date (ties included) hold the first ``limit``.
+    """
+    dates = incidents["date_start"]
+    if limit > 0 and dates.notna().sum() > limit:  # else undated rows may be among the first
+        kth = dates.nlargest(limit).iloc[-1] if newest_first else dates.nsmallest(limit).iloc[-1]
+        incidents = incidents[dates >= kth] if newest_first else incidents[dates <= kth]
+    return incidents.sort_values(
+        ["date_start", "incident_id"], ascending=not newest_first, kind="stable"
+    ).head(limit)
 
 
 def day_words(value: object, precision: object = "day") -> str:

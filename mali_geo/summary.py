@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
 from mali_geo.actors import filter_by_actor_groups
@@ -64,6 +65,7 @@ def headline(
     *,
     event_types: Collection[str] | None = None,
     actor_groups: Collection[str] | None = None,
+    selected: gpd.GeoDataFrame | None = None,
 ) -> Headline:
     """Compute the headline figures for a period.
 
@@ -78,9 +80,13 @@ def headline(
     actor_groups
         Restrict incidents to those involving one of these actor groups
         (:mod:`mali_geo.actors`); ``None`` keeps all.
+    selected
+        The incidents the period, types and groups select, if already computed.
     """
-    sel = incidents_in_period(dataset.incidents, period, event_types=event_types)
-    sel = filter_by_actor_groups(sel, actor_groups)
+    if selected is None:
+        selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
+        selected = filter_by_actor_groups(selected, actor_groups)
+    sel = selected
     counted_low, counted_high = counted_tolls(sel)
     low, high = fatality_range(counted_low, counted_high)
     no_toll = int((counted_low.isna() & counted_high.isna()).sum())

@@ -49,3 +49,19 @@ def test_words() -> None:
     assert one_line("a  b\nc") == "a b c"
     assert one_line("word " * 100, limit=20).endswith("…")
     assert len(one_line("word " * 100, limit=20)) <= 20
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+@pytest.mark.parametrize("limit", [1, 7, 40, 465, 1000])
+def test_a_capped_feed_lists_exactly_the_first_rows_of_a_full_sort(
+    dataset: Dataset, limit: int, newest_first: bool
+) -> None:
+    """Ties on the cap's date and undated incidents land where a full sort puts them."""
+    sel = dataset.incidents.copy()
+    sel.loc[sel.index[::9], "date_start"] = pd.NaT  # some undated rows
+    full = sel.sort_values(
+        ["date_start", "incident_id"], ascending=not newest_first, kind="stable"
+    ).head(limit)
+    feed = incident_feed(sel, newest_first=newest_first, limit=limit)
+    assert feed.rows["incident_id"].tolist() == full["incident_id"].astype(str).tolist()
+    assert feed.total == len(sel)

@@ -9,12 +9,11 @@ import streamlit as st
 
 from layers.focus import NO_FOCUS, Focus, incident_focus, key_event_focus
 from layers.incidents import event_label
-from mali_geo.actors import filter_by_actor_groups
 from mali_geo.dataset import Dataset
 from mali_geo.feed import FEED_COLUMNS, Feed, incident_feed
-from mali_geo.incidents import incidents_in_period
 from mali_geo.key_events import key_events_in_period
 from mali_geo.view import ViewState
+from ui.data import selection_for
 
 ORDER_KEY = "feed_order"
 #: Which list was clicked last ("feed" or "key_events"): the map flies to its row.
@@ -24,8 +23,7 @@ ORDERS: tuple[str, ...] = ("Newest first", "Oldest first")
 
 def view_feed(ds: Dataset, view: ViewState) -> Feed:
     """The feed of a view: the incidents the map shows (period, types, actors), in order."""
-    sel = incidents_in_period(ds.incidents, view.period, event_types=view.event_types)
-    sel = filter_by_actor_groups(sel, view.actors)
+    sel = selection_for(ds, view.built_for)
     types = {str(t): event_label(str(t)) for t in sel["event_type"].dropna().unique()}
     newest = st.session_state.get(ORDER_KEY, ORDERS[0]) == ORDERS[0]
     return incident_feed(sel, newest_first=newest, type_labels=types)

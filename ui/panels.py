@@ -32,7 +32,7 @@ from mali_geo.summary import (
     months_older,
 )
 from mali_geo.view import ViewState
-from ui.data import dataset_key
+from ui.data import dataset_key, selection_for
 from ui.feed import key_events_key, on_key_event_click
 from ui.state import PageState
 from ui.text import literal
@@ -82,7 +82,7 @@ def headline_row(ds: Dataset, state: ViewState, *, all_types: int) -> None:
     all_types
         How many event types are offered (the filter is named in the incidents' label).
     """
-    h = headline(ds, state.period, event_types=state.event_types, actor_groups=state.actors)
+    h = headline(ds, state.period, selected=selection_for(ds, state.built_for))
     with st.container(key="headline"):
         cols = st.columns(4)
     cols[0].metric(
