@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from shapely.geometry import Point
 
 from mali_geo import config, load
@@ -27,6 +28,7 @@ from mali_geo.displacement import (
     latest_figure,
     refugees_by_host,
 )
+from mali_geo.geometry import has_shape
 from mali_geo.incidents import located
 from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
@@ -146,7 +148,8 @@ def with_incidents(
     """Return a dataset whose incidents are replaced by, or extended with, imported ones.
 
     Imported incidents that name no region get the 2012 region their point falls in
-    (:func:`mali_geo.admin.fill_admin1`), so they count in the regions layer.
+    (:func:`mali_geo.admin.fill_admin1`), so they count in the regions layer. The incidents
+    are put in date order (:func:`by_date`).
 
     Parameters
     ----------
@@ -175,7 +178,28 @@ def with_incidents(
     if mode == ImportMode.ADD:
         combined = pd.concat([dataset.incidents, incidents], ignore_index=True)
         combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=config.WGS84)
+    combined = by_date(combined)
     return replace(dataset, incidents=combined, incidents_label=label, incidents_key=key or label)
+
+
+def by_date(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The incidents in order of start date (stable: ties keep their order), index reset.
+
+    A period then selects one block of rows when the incidents are short (as ACLED's and
+    UCDP's are, one day each), and a block is taken without copying: at a million incidents
+    that is most of a period change (see :func:`mali_geo.incidents.incidents_in_period`).
+    """
+    if incidents["date_start"].is_monotonic_increasing:
+        return incidents.reset_index(drop=True)
+    ordered = incidents.sort_values("date_start", kind="stable", ignore_index=True)
+    # The points again, made in the new order: reading geometries scattered in memory is
+    # several times slower (a million points: 70 ms instead of 15 per pass).
+    points = ordered.geometry.to_numpy()
+    located = has_shape(points)
+    fresh = points.copy()
+    fresh[located] = shapely.points(shapely.get_coordinates(points[located]))
+    ordered[ordered.geometry.name] = gpd.GeoSeries(fresh, crs=ordered.crs, index=ordered.index)
+    return ordered
 
 
 def flows_for(dataset: Dataset, period: Period) -> Flows:

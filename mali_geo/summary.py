@@ -12,8 +12,7 @@ from mali_geo.actors import filter_by_actor_groups
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import Dataset, figure_at_end
 from mali_geo.displacement import Figure, Population
-from mali_geo.geometry import has_coordinate
-from mali_geo.incidents import counted_tolls, fatality_range, incidents_in_period
+from mali_geo.incidents import counted_tolls, fatality_range, has_point, incidents_in_period
 from mali_geo.period import Period
 
 COVERAGE_NOTE = (
@@ -92,7 +91,7 @@ def headline(
     no_toll = int((counted_low.isna() & counted_high.isna()).sum())
     return Headline(
         incidents=len(sel),
-        located=int(has_coordinate(sel).sum()),
+        located=int(has_point(sel).sum()),
         fatalities_low=low,
         fatalities_high=high,
         without_toll=no_toll,

@@ -14,8 +14,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from mali_geo.config import WGS84
-from mali_geo.geometry import has_coordinate
-from mali_geo.incidents import GROUP_COLUMNS, located, tolls_by_group
+from mali_geo.incidents import GROUP_COLUMNS, has_point, located, tolls_by_group
 
 TOWN_COLUMNS: tuple[str, ...] = ("name", "admin1", *GROUP_COLUMNS, "event_types", "source")
 #: A town's popup links at most this many of its sources (the exports keep them all).
@@ -73,7 +72,7 @@ def towns_with_incidents(
         ``fatalities_high`` is missing as soon as one incident has no high figure. ``source``
         lists the incidents' distinct source URLs, one per line, in order of appearance.
     """
-    keep = has_coordinate(incidents) & incidents["place"].notna().to_numpy(dtype=bool)
+    keep = has_point(incidents) & incidents["place"].notna().to_numpy(dtype=bool)
     if not keep.any():
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype="object") for c in TOWN_COLUMNS}, geometry=[], crs=WGS84

@@ -20,6 +20,7 @@ from mali_geo.incidents import (
     MAX_GRID_CELLS,
     MAX_POINTS,
     incidents_grid,
+    incidents_in_period,
     is_aggregated,
     located,
 )
@@ -138,3 +139,35 @@ def test_imported_incidents_above_the_limit_reach_the_map_as_a_grid(
 def _features(group: folium.FeatureGroup) -> list[dict]:
     geojson = next(c for c in walk(group) if isinstance(c, folium.GeoJson))
     return json.loads(json.dumps(geojson.data))["features"]
+
+
+def test_located_incidents_are_those_with_a_point_whichever_way_asked() -> None:
+    """The fast mask (from lat/lon) and the geometry agree, also after an import."""
+    from mali_geo.geometry import has_coordinate
+    from mali_geo.incidents import has_point
+    from mali_geo.load import load_incidents
+
+    shipped = load_incidents()
+    assert (~has_point(shipped)).sum() > 0  # some shipped incidents have no coordinate
+    assert (has_point(shipped) == has_coordinate(shipped)).all()
+    no_columns = shipped.drop(columns=["lat", "lon"])  # as the incidents layer holds them
+    assert (has_point(no_columns) == has_coordinate(shipped)).all()
+
+
+def test_date_ordered_incidents_select_the_same_incidents_as_the_file_order() -> None:
+    """Imported incidents are kept in date order; every period selects the same incidents."""
+    from mali_geo.dataset import by_date
+    from mali_geo.load import load_incidents
+    from mali_geo.period import month_range
+
+    shuffled = load_incidents().sample(frac=1, random_state=3)
+    ordered = by_date(shuffled)
+    assert ordered["date_start"].is_monotonic_increasing
+    assert list(ordered.index) == list(range(len(ordered)))
+    months = month_range("2012-01", "2014-12")
+    for start, end in [(months[0], months[-1]), ("2013-01", "2013-03"), ("2014-06", "2014-06")]:
+        period = make_period(start, end)
+        a = incidents_in_period(shuffled, period).sort_values("incident_id")
+        b = incidents_in_period(ordered, period).sort_values("incident_id")
+        assert a["incident_id"].tolist() == b["incident_id"].tolist()
+        assert a.geometry.to_wkt().tolist() == b.geometry.to_wkt().tolist()

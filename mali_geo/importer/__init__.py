@@ -44,6 +44,7 @@ process bounded in time and memory, for an app that imports the files its users 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Final
 
@@ -204,7 +205,11 @@ class ImportResult:
         return f"read {self.read}, accepted {self.accepted}, rejected {len(self.rejected)}"
 
     def report(self) -> ImportReport:
-        """Everything the import report shows (see :class:`ImportReport`)."""
+        """Everything the import report shows (see :class:`ImportReport`), computed once."""
+        return self._report
+
+    @cached_property
+    def _report(self) -> ImportReport:
         incidents = self.incidents
         starts = pd.to_datetime(incidents["date_start"])
         span = None
