@@ -23,6 +23,8 @@ import pandas as pd
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 SIZES: dict[str, int] = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+#: Sets measured only when asked for (``python -m bench.run --sizes 100k,1m``): 200 MB.
+LARGE_SIZES: dict[str, int] = {"1m": 1_000_000}
 SEED = 20130111
 N_PLACES = 300
 
