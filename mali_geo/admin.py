@@ -29,7 +29,7 @@ def fill_admin1(incidents: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> gpd.G
     geopandas.GeoDataFrame
         A copy with ``admin1`` filled where it could be.
     """
-    out = incidents.copy()
+    out = incidents.copy(deep=False)  # copy-on-write: only the columns set below are copied
     blank = out["admin1"].isna() | out["admin1"].fillna("").str.strip().eq("")
     missing = blank.to_numpy(dtype=bool) & has_coordinate(out)
     if not missing.any():
