@@ -32,7 +32,15 @@ from ui.text import literal
 
 PLAY_STEP_S = 1.5
 st.set_page_config(page_title="Mali crisis map 2012–2014", page_icon="🗺️", layout="wide")
-ensure_static_assets(Path(__file__).resolve().parent / "static")
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> None:
+    """Copy the map's offline assets next to the app, once per server (not on every rerun)."""
+    ensure_static_assets(Path(__file__).resolve().parent / "static")
+
+
+static_assets()
 
 
 def page_state() -> PageState:

@@ -131,7 +131,22 @@ def map_legend_html(
         Whether a story chapter's highlight rings are drawn.
     """
     parts = _legends(layers, visible, density)
-    if Layer.DISPLACEMENT in visible and Layer.DISPLACEMENT in layers:
+    flows = Layer.DISPLACEMENT in visible and Layer.DISPLACEMENT in layers
+    return stacked_legends(parts, flows=flows, highlights=highlights)
+
+
+def stacked_legends(parts: list[str], *, flows: bool, highlights: bool) -> str:
+    """The map's legend from the visible layers' legends (:func:`layer_legend_html`), in order.
+
+    Parameters
+    ----------
+    flows
+        Whether the flows layer is drawn (its origin mark gets an entry).
+    highlights
+        Whether a story chapter's highlight rings are drawn.
+    """
+    parts = list(parts)
+    if flows:
         parts.append(
             html.legend_block(
                 "Flow origin",
@@ -149,12 +164,19 @@ def _legends(
     layers: Mapping[str, gpd.GeoDataFrame], visible: Collection[str], density: str
 ) -> list[str]:
     return [
-        regions.legend_html(layers[layer], density=density)
-        if layer is Layer.REGIONS
-        else DRAWINGS[layer].legend(layers[layer])
+        layer_legend_html(layer, layers[layer], density=density)
         for layer in MENU
         if layer in visible and layer in layers
     ]
+
+
+def layer_legend_html(
+    layer: Layer, frame: gpd.GeoDataFrame, *, density: str = DEFAULT_REGION_DENSITY
+) -> str:
+    """One built layer's legend (regions name their ``density``)."""
+    if layer is Layer.REGIONS:
+        return regions.legend_html(frame, density=density)
+    return DRAWINGS[layer].legend(frame)
 
 
 @lru_cache(maxsize=4)

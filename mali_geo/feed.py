@@ -88,16 +88,23 @@ def incident_feed(
     return Feed(rows, len(incidents))
 
 
+#: Missing dates (NaT) as the integers of a ``datetime64[ns]`` array.
+NAT = np.datetime64("NaT", "ns").view(np.int64)
+
+
 def _first_rows(incidents: pd.DataFrame, limit: int, *, newest_first: bool) -> pd.DataFrame:
     """The first ``limit`` rows by start date (then id), sorting only those that can be first.
 
     A full sort of a million rows takes a third of a second on every period change; the
     rows dated at or beyond the ``limit``-th date (ties included) hold the first ``limit``.
     """
-    dates = incidents["date_start"]
-    if limit > 0 and dates.notna().sum() > limit:  # else undated rows may be among the first
-        kth = dates.nlargest(limit).iloc[-1] if newest_first else dates.nsmallest(limit).iloc[-1]
-        incidents = incidents[dates >= kth] if newest_first else incidents[dates <= kth]
+    days = incidents["date_start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    dated = days[days != NAT]
+    if 0 < limit < len(dated):  # else undated rows may be among the first
+        cut = len(dated) - limit if newest_first else limit - 1
+        kth = np.partition(dated, cut)[cut]  # the limit-th date, in linear time
+        keep = (days >= kth) if newest_first else (days <= kth) & (days != NAT)
+        incidents = incidents.iloc[np.flatnonzero(keep)]
     return incidents.sort_values(
         ["date_start", "incident_id"], ascending=not newest_first, kind="stable"
     ).head(limit)

@@ -16,12 +16,12 @@ import streamlit as st
 from layers import html
 from layers.basemap import TILES, base_map
 from layers.context import context_layer
-from layers.drawing import drawn_layers, map_group, map_legend_html
+from layers.drawing import drawn_layers, layer_legend_html, map_group, stacked_legends
 from layers.focus import Focus, focus_group
 from layers.highlight import highlight_layer
 from layers.mapview import ViewUpdate, view_group
 from mali_geo import story
-from mali_geo.catalogue import SPECS, Layer
+from mali_geo.catalogue import MENU, SPECS, Layer
 from mali_geo.config import DEFAULT_REGION_DENSITY
 from mali_geo.dataset import Dataset
 from mali_geo.view import CONTEXT, Basemap, ViewState
@@ -66,21 +66,25 @@ def draw_map(
     """
     base = rendered_base()
     view = state.built_for
-    parts = []
+    parts, legends = [], {}
     for position, layer in enumerate(drawn_layers(layers, state.layers)):
         frame = layers[layer]
         key = (ds.incidents_key, *SPECS[layer].cache_key(frame, view))
         if layer is Layer.REGIONS:
             key = (*key, density)
-        parts.append(rendered_layer(BuiltLayer(layer, frame, key, density), position))
+        built = BuiltLayer(layer, frame, key, density)
+        parts.append(rendered_layer(built, position))
+        legends[layer] = layer_legend(built)
     if chapter is not None:
         parts.append(rendered_highlight(chapter.id, len(parts)))
     if focus is not None:
         parts.append(render_group(focus_group(focus), len(parts)))
     update = ViewUpdate(
         period=html.period(view.start, view.end),
-        legend=map_legend_html(
-            layers, state.layers, density=density, highlights=chapter is not None
+        legend=stacked_legends(
+            [legends[layer] for layer in MENU if layer in legends],
+            flows=Layer.DISPLACEMENT in legends,
+            highlights=chapter is not None,
         ),
         tiles="" if TILES[state.basemap] is None else str(state.basemap),
         context=CONTEXT in state.layers,
@@ -104,6 +108,12 @@ def rendered_base() -> RenderedMap:
 def rendered_layer(built: BuiltLayer, position: int) -> RenderedGroups:
     """One data layer rendered at its position on the map, once per content."""
     return render_group(map_group(built.layer, built.frame, density=built.density), position)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={BuiltLayer: _built_key})
+def layer_legend(built: BuiltLayer) -> str:
+    """One data layer's legend on the map, made once per content."""
+    return layer_legend_html(built.layer, built.frame, density=built.density)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
