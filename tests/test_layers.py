@@ -204,7 +204,8 @@ def test_a_layers_script_cannot_end_its_script_element_and_reads_back_the_same()
     layer = next(c for c in walk(group) if type(c).__name__ == "LeanGeoJson")
     script = layer._template.module.script(layer)
     assert "</" not in script.split("_add(", 1)[1].split(");", 1)[0]
-    assert "<!--" not in script and "\u2028" not in script
+    assert "<!--" not in script
+    assert "\u2028" not in script
     data = json.loads(script.split("_add(", 1)[1].rsplit(");", 1)[0].strip())
     assert data == json.loads(json.dumps(layer.data))  # the same features, read back
     assert "Ménaka" in script  # letters as UTF-8, not six-byte escapes
