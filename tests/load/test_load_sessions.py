@@ -225,7 +225,6 @@ def test_every_visitor_move_completes_without_error(measured: Measured) -> None:
     assert len(measured.moves) == SESSIONS * MOVES
 
 
-# Responsiveness is measured here and printed, not asserted: on 2 cores, 20 visitors moving
-# every 2-5 s queue behind each other (each run costs 0.15-0.45 s of the one core the GIL
-# allows), and the importing session's own run over 330,000 incidents holds the server for
-# seconds after the worker returns. README's "Reliability and limits" gives the numbers.
+# Responsiveness is measured here and printed, not asserted (speed is the benchmark's and
+# the README's business, not a timed test's): on 2 cores, 20 visitors moving every 2-5 s share
+# the one core the GIL allows; README's "Reliability and limits" gives the numbers.
