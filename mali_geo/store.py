@@ -18,10 +18,12 @@ import datetime as dt
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pa_ds
@@ -55,8 +57,14 @@ def bytes_digest(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def cached_import(path: str | Path, *, cache: str | Path | None = None) -> ImportResult:
+def cached_import(
+    path: str | Path, *, cache: str | Path | None = None, in_date_order: bool = False
+) -> ImportResult:
     """Import a local file (any size), or read its earlier import from the cache.
+
+    The cache keeps the incidents in date order (with each one's row in the file), as the
+    app's dataset holds them (:func:`mali_geo.dataset.by_date`): a restarted app reads them
+    ready, and the file's order is one reordering away.
 
     Parameters
     ----------
@@ -64,11 +72,14 @@ def cached_import(path: str | Path, *, cache: str | Path | None = None) -> Impor
         The file to import (a directory, device or FIFO is refused before reading).
     cache
         The cache folder; :func:`cache_dir` by default.
+    in_date_order
+        Give the incidents in date order (as the app holds them) instead of the file's.
 
     Returns
     -------
     ImportResult
-        Equal to :func:`mali_geo.importer.import_file`'s for the same bytes.
+        Equal to :func:`mali_geo.importer.import_file`'s for the same bytes (with
+        ``in_date_order``, its incidents in date order, index reset).
 
     Raises
     ------
@@ -79,11 +90,15 @@ def cached_import(path: str | Path, *, cache: str | Path | None = None) -> Impor
     data = read_local_file(path)
     entry = Path(cache or cache_dir()) / bytes_digest(data)
     if (entry / "import.json").is_file():
-        return _read_entry(entry, path.name)
+        return _read_entry(entry, path.name, in_date_order=in_date_order)
     result = import_bytes(data, source_name=path.name, max_bytes=None)
     del data
     with contextlib.suppress(OSError):  # a read-only or full cache: the import still stands
         _write_entry(result, entry)
+    if in_date_order:
+        from mali_geo.dataset import by_date  # the dataset module reads stores too
+
+        result = replace(result, incidents=by_date(result.incidents))
     return result
 
 
@@ -170,12 +185,18 @@ def _year_filter(years: tuple[int, int] | None, names: set[str]) -> pa_ds.Expres
     return (start >= first) & (start < after)
 
 
+#: The column of a cache entry holding each incident's row in the file (0 first).
+FILE_ROW: Final = "_file_row"
+
+
 def _write_entry(result: ImportResult, entry: Path) -> None:
     """Keep an import in the cache; written to a temporary folder, then renamed into place."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     temporary.mkdir(exist_ok=True)
-    result.incidents.to_parquet(temporary / "incidents.parquet", index=False)
+    incidents = result.incidents.assign(**{FILE_ROW: np.arange(len(result.incidents))})
+    incidents = incidents.sort_values("date_start", kind="stable")
+    incidents.to_parquet(temporary / "incidents.parquet", index=False)
     result.rejected.to_parquet(temporary / "rejected.parquet", index=False)
     meta = {
         "read": result.read,
@@ -194,11 +215,17 @@ def _write_entry(result: ImportResult, entry: Path) -> None:
         temporary.rmdir()
 
 
-def _read_entry(entry: Path, source_name: str) -> ImportResult:
-    """An import read back from the cache."""
+def _read_entry(entry: Path, source_name: str, *, in_date_order: bool) -> ImportResult:
+    """An import read back from the cache, its incidents in date or in the file's order."""
     meta = json.loads((entry / "import.json").read_text(encoding="utf-8"))
-    columns = list(INCIDENT_COLUMNS)
-    incidents = incidents_gdf(pd.read_parquet(entry / "incidents.parquet", columns=columns))
+    table = pd.read_parquet(entry / "incidents.parquet")
+    if not in_date_order and FILE_ROW in table.columns:
+        table = table.iloc[np.argsort(table[FILE_ROW].to_numpy(), kind="stable")]
+    incidents = incidents_gdf(table[list(INCIDENT_COLUMNS)])
+    if in_date_order and not incidents["date_start"].is_monotonic_increasing:
+        from mali_geo.dataset import by_date  # an entry cached before date order was kept
+
+        incidents = by_date(incidents)
     rejected = pd.read_parquet(entry / "rejected.parquet")
     rejected = rejected.astype({"line": "int64", "reason": "str", "raw": "str"})
     return ImportResult(

@@ -43,6 +43,20 @@ def test_a_cached_import_equals_a_fresh_one(tmp_path: Path, name: str) -> None:
         assert result.report() == fresh.report()
 
 
+def test_the_app_reads_a_cached_import_in_date_order_cold_or_warm(tmp_path: Path) -> None:
+    """The same incidents in date order, from the import and from the cache alike."""
+    name = "acled_old_upper_cp1252.csv"  # incidents in 2015, 2013 and 1997, in that order
+    fresh = import_file(IMPORT / name)
+    assert not fresh.incidents["date_start"].is_monotonic_increasing
+    expected = fresh.incidents.sort_values("date_start", kind="stable", ignore_index=True)
+    for _ in range(2):  # the import, then the cache
+        ordered = cached_import(IMPORT / name, cache=tmp_path, in_date_order=True)
+        assert_geodataframe_equal(ordered.incidents, expected)
+        assert ordered.report() == fresh.report()
+    in_file_order = cached_import(IMPORT / name, cache=tmp_path)
+    assert_geodataframe_equal(in_file_order.incidents, fresh.incidents)
+
+
 def test_a_changed_file_is_imported_again(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(APP_IMPORT.read_bytes())

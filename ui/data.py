@@ -123,7 +123,7 @@ def run_import(src: ImportSource) -> ImportResult:
     the on-disk cache (:func:`mali_geo.store.cached_import`), so a restart starts from it.
     """
     if src.path is not None:
-        return cached_import(src.path)
+        return cached_import(src.path, in_date_order=True)
     assert src.read is not None  # noqa: S101 - an ImportSource has one or the other
     return import_in_worker(src.read(), src.name)
 
