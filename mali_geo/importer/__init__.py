@@ -183,10 +183,6 @@ class ImportResult:
         Accepted rows merged into an earlier row of the same event (not incidents).
     hxl_line
         Line of an HXL tag row that was skipped (not counted as read), else ``None``.
-    known_report
-        The report, when it was made before the incidents were prepared for the map (the
-        import worker fills regions and orders by date, see
-        :mod:`mali_geo.importer.worker`): the report says what the file held.
     """
 
     incidents: gpd.GeoDataFrame
@@ -198,7 +194,6 @@ class ImportResult:
     date_convention: str | None = None
     merged: int = 0
     hxl_line: int | None = None
-    known_report: ImportReport | None = None
 
     @property
     def accepted(self) -> int:
@@ -211,7 +206,7 @@ class ImportResult:
 
     def report(self) -> ImportReport:
         """Everything the import report shows (see :class:`ImportReport`), computed once."""
-        return self.known_report or self._report
+        return self._report
 
     @cached_property
     def _report(self) -> ImportReport:

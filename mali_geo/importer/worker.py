@@ -38,10 +38,9 @@ from typing import TYPE_CHECKING, Final
 from mali_geo.errors import ImportFileError
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import pandas as pd
 
-    from mali_geo.importer import ImportReport, ImportResult
+    from mali_geo.importer import ImportResult
 
 __all__ = [
     "DEFAULT_MEMORY_MB",
@@ -80,7 +79,6 @@ class _Packed:
     date_convention: str | None
     merged: int
     hxl_line: int | None
-    report: ImportReport
 
 
 class _OutOfMemoryError(Exception):
@@ -216,9 +214,7 @@ def _import_packed(source: str | bytes, name: str) -> _Packed:
             result = import_file(source)
             if result.source_name != name:
                 result = _renamed(result, name)
-        report = result.report()  # what the file held, before the incidents are prepared
-        incidents = _for_the_map(result.incidents)
-        incidents = incidents.drop(columns=incidents.geometry.name)
+        incidents = result.incidents.drop(columns=result.incidents.geometry.name)
         return _Packed(
             _to_arrow(incidents),
             _to_arrow(result.rejected),
@@ -229,24 +225,9 @@ def _import_packed(source: str | bytes, name: str) -> _Packed:
             result.date_convention,
             result.merged,
             result.hxl_line,
-            report,
         )
     except MemoryError:
         raise _OutOfMemoryError from None
-
-
-def _for_the_map(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The incidents as the app's dataset holds them: regions filled, in date order.
-
-    :func:`mali_geo.dataset.with_incidents` does both again, at no cost when done: here they
-    run in the worker, off the server's thread, which other visitors share.
-    """
-    from mali_geo.admin import fill_admin1
-    from mali_geo.config import REGIONS_PATH
-    from mali_geo.dataset import by_date
-    from mali_geo.load import load_regions
-
-    return by_date(fill_admin1(incidents, load_regions(REGIONS_PATH)))
 
 
 def _renamed(result: ImportResult, name: str) -> ImportResult:
@@ -281,7 +262,6 @@ def _unpack(packed: _Packed) -> ImportResult:
         packed.date_convention,
         packed.merged,
         packed.hxl_line,
-        packed.report,
     )
 
 
