@@ -35,8 +35,9 @@ from mali_geo.schema import INCIDENT_COLUMNS, OPTIONAL_INCIDENT_COLUMNS, inciden
 
 #: Environment variable naming the cache folder.
 CACHE_ENV: Final = "MALI_GEO_CACHE"
-#: Bumped whenever the importer's rules change, so that older cache entries are not used.
-CACHE_VERSION: Final = 1
+#: Bumped whenever the importer's rules or the entries' layout change (2: incidents kept in date
+#: order, with their rows in the file), so that older cache entries are not used.
+CACHE_VERSION: Final = 2
 #: The hive partition column of a store folder.
 PARTITION: Final = "year"
 
