@@ -195,9 +195,9 @@ def by_date(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # The points again, made in the new order: reading geometries scattered in memory is
     # several times slower (a million points: 70 ms instead of 15 per pass).
     points = ordered.geometry.to_numpy()
-    located = has_shape(points)
+    with_point = has_shape(points)
     fresh = points.copy()
-    fresh[located] = shapely.points(shapely.get_coordinates(points[located]))
+    fresh[with_point] = shapely.points(shapely.get_coordinates(points[with_point]))
     ordered[ordered.geometry.name] = gpd.GeoSeries(fresh, crs=ordered.crs, index=ordered.index)
     return ordered
 
