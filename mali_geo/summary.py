@@ -12,6 +12,7 @@ from mali_geo.actors import filter_by_actor_groups
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import Dataset, figure_at_end
 from mali_geo.displacement import Figure, Population
+from mali_geo.feed import day_words
 from mali_geo.incidents import counted_tolls, fatality_range, has_point, incidents_in_period
 from mali_geo.period import Period
 
@@ -101,9 +102,10 @@ def headline(
 
 
 def key_events_table(key_events: pd.DataFrame) -> pd.DataFrame:
-    """Key events as a table for display: date, event, place, source."""
+    """Key events as a table for display: date (in words, "11 Jan 2013"), event, place, source."""
     out = key_events[["date", "event", "place", "source_url"]].copy()
-    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    precision = key_events.get("date_precision", pd.Series("day", index=key_events.index))
+    out["date"] = [day_words(d, p) for d, p in zip(out["date"], precision, strict=True)]
     return out.reset_index(drop=True)
 
 

@@ -65,3 +65,14 @@ def test_a_capped_feed_lists_exactly_the_first_rows_of_a_full_sort(
     feed = incident_feed(sel, newest_first=newest_first, limit=limit)
     assert feed.rows["incident_id"].tolist() == full["incident_id"].astype(str).tolist()
     assert feed.total == len(sel)
+
+
+def test_the_key_events_table_writes_dates_in_words(dataset: Dataset) -> None:
+    """A reader sees "11 Jan 2013", not "2013-01-11"."""
+    from mali_geo.summary import key_events_table
+
+    table = key_events_table(dataset.key_events)
+    assert len(table) == len(dataset.key_events)
+    assert not table["date"].str.match(r"^\d{4}-\d{2}").any()
+    serval = table[table["event"].str.contains("Serval", case=False)]
+    assert serval["date"].iloc[0] == "11 Jan 2013"
