@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-
-from mali_geo.config import PROJECT_DIR
+from tests_paths import run_cli
 
 DATA = Path(__file__).parent / "data"
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - a fixed argv, no shell
-        [sys.executable, "-m", "mali_geo", *args],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_import_writes_accepted_and_rejected_and_prints_the_report(tmp_path: Path) -> None:

@@ -119,31 +119,41 @@ def test_bases_colour_says_who_held_them() -> None:
     assert holder_colour(None) == holder_colour("")
 
 
+def one_incident(**values: object) -> gpd.GeoDataFrame:
+    """One normalised incident at Mopti on 10 Jan 2013, with ``values`` in place of defaults."""
+    row: dict[str, object] = {
+        "incident_id": "X-1",
+        "date_start": "2013-01-10",
+        "date_end": "2013-01-10",
+        "date_precision": "day",
+        "place": "Mopti",
+        "admin1": "Mopti",
+        "lat": 14.9,
+        "lon": -3.9,
+        "coord_source": "test",
+        "event_type": "battle",
+        "actors": "",
+        "fatalities_low": None,
+        "fatalities_high": None,
+        "summary": "",
+        "source_title": "t",
+        "source_url": "https://example.org/a",
+        "quote": "",
+        "source_url_2": "",
+        **values,
+    }
+    point = Point(float(str(row["lon"])), float(str(row["lat"])))
+    return incidents_gdf(gpd.GeoDataFrame({k: [v] for k, v in row.items()}, geometry=[point]))
+
+
 def test_hostile_text_is_escaped_and_only_http_links_are_links() -> None:
-    frame = incidents_gdf(
-        gpd.GeoDataFrame(
-            {
-                "incident_id": ["X-1"],
-                "date_start": ["2013-01-10"],
-                "date_end": ["2013-01-10"],
-                "date_precision": ["day"],
-                "place": [HOSTILE],
-                "admin1": ["Mopti"],
-                "lat": [14.9],
-                "lon": [-3.9],
-                "coord_source": ["test"],
-                "event_type": ["battle"],
-                "actors": [HOSTILE],
-                "fatalities_low": [None],
-                "fatalities_high": [None],
-                "summary": [HOSTILE],
-                "source_title": [HOSTILE],
-                "source_url": ["javascript:alert(1)"],
-                "quote": [""],
-                "source_url_2": ["https://example.org/ok"],
-            },
-            geometry=[Point(-3.9, 14.9)],
-        )
+    frame = one_incident(
+        place=HOSTILE,
+        actors=HOSTILE,
+        summary=HOSTILE,
+        source_title=HOSTILE,
+        source_url="javascript:alert(1)",
+        source_url_2="https://example.org/ok",
     )
     props = geojson_features(incidents_layer(frame))[0]["properties"]
     text = props["_tooltip"] + props["_popup"]
@@ -175,30 +185,13 @@ def test_base_map_credits_every_source_and_loads_nothing_external(ds: Dataset) -
 
 def test_a_layers_script_cannot_end_its_script_element_and_reads_back_the_same() -> None:
     """Popup text holding "</script>" or "<!--" stays inside the map's script, unchanged."""
-    frame = incidents_gdf(
-        gpd.GeoDataFrame(
-            {
-                "incident_id": ["X-1"],
-                "date_start": ["2013-01-10"],
-                "date_end": ["2013-01-10"],
-                "date_precision": ["day"],
-                "place": ["Gao</script><script>alert(1)</script>"],
-                "admin1": ["Gao"],
-                "lat": [16.27],
-                "lon": [-0.04],
-                "coord_source": ["test"],
-                "event_type": ["battle"],
-                "actors": ["<!-- a \u2028 b"],
-                "fatalities_low": [None],
-                "fatalities_high": [None],
-                "summary": ["Ménaka \\u003c/script>"],
-                "source_title": ["t"],
-                "source_url": ["https://example.org/a"],
-                "quote": [""],
-                "source_url_2": [""],
-            },
-            geometry=[Point(-0.04, 16.27)],
-        )
+    frame = one_incident(
+        place="Gao</script><script>alert(1)</script>",
+        admin1="Gao",
+        lat=16.27,
+        lon=-0.04,
+        actors="<!-- a \u2028 b",
+        summary="Ménaka \\u003c/script>",
     )
     group = incidents_layer(frame)
     layer = next(c for c in walk(group) if type(c).__name__ == "LeanGeoJson")

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
+from tests_paths import run_cli
 
-from mali_geo.config import PROJECT_DIR
 from mali_geo.importer import import_file
 from mali_geo.store import cached_import, load_incidents, read_store, write_store
 
 IMPORT = Path(__file__).parent / "data" / "import"
 APP_IMPORT = Path(__file__).parent / "data" / "app_import.csv"
-
-
-def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - a fixed argv, no shell
-        [sys.executable, "-m", "mali_geo", *args],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "MALI_GEO_CACHE": str(cache)},
-    )
 
 
 @pytest.mark.parametrize("name", ["acled_monadic_pandas.csv", "ged_with_header.csv"])
