@@ -79,7 +79,11 @@ def drawn_layers(layers: Collection[str], visible: Collection[str]) -> list[Laye
 
 
 def map_group(
-    layer: Layer, gdf: gpd.GeoDataFrame, *, density: str = DEFAULT_REGION_DENSITY
+    layer: Layer,
+    gdf: gpd.GeoDataFrame,
+    *,
+    density: str = DEFAULT_REGION_DENSITY,
+    grid: Callable[[], gpd.GeoDataFrame] | None = None,
 ) -> folium.FeatureGroup:
     """The FeatureGroup of one data layer, with offline assets.
 
@@ -92,7 +96,12 @@ def map_group(
         The layer and the layer as built for a period.
     density
         How regions are shaded: a key of :data:`mali_geo.config.REGION_DENSITIES`.
+    grid
+        For the incidents layer: makes its grid cells, when it is aggregated (see
+        :func:`layers.incidents.incidents_layer`).
     """
+    if layer is Layer.INCIDENTS and grid is not None:
+        return make_offline(incidents.incidents_layer(gdf, grid=grid))
     if layer is Layer.REGIONS:
         if not gdf.empty:
             gdf = gdf.set_geometry(_display_shapes(tuple(gdf.geometry.to_wkb())), crs=gdf.crs)

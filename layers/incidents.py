@@ -10,6 +10,7 @@ downloads and ``python -m mali_geo export`` always hold every incident.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -105,10 +106,22 @@ def readable_types(types: object) -> str:
     return ", ".join(event_label(t.strip()) for t in str(types).split(",") if t.strip())
 
 
-def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Incident points coloured by event type, or grid cells above :data:`MAX_POINTS`."""
+def incidents_layer(
+    incidents: gpd.GeoDataFrame, *, grid: Callable[[], gpd.GeoDataFrame] | None = None
+) -> folium.FeatureGroup:
+    """Incident points coloured by event type, or grid cells above :data:`MAX_POINTS`.
+
+    Parameters
+    ----------
+    incidents
+        The located incidents of a view (the incidents layer as built).
+    grid
+        Makes the same incidents' grid (:func:`mali_geo.incidents.incidents_grid`) another
+        way, if aggregated (the app reads the dataset's coded incidents); by default the
+        grid is computed from ``incidents``.
+    """
     if is_aggregated(incidents):
-        return grid_layer(incidents_grid(incidents))
+        return grid_layer(incidents_grid(incidents) if grid is None else grid())
     rows = incidents[list(_PointRow._fields)].itertuples(index=False, name=None)
     kinds = incidents["event_type"].map(EVENT_INDEX).fillna(EVENT_INDEX["other"])
     # The style key is the event type's index: short, once per feature in the page.

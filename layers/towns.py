@@ -58,11 +58,18 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def _popup(t: Any) -> str:
-    # The popup links the first few sources; the downloads carry every one.
-    urls = [s for s in str(t.source).split("\n") if html.safe_url(s)]
-    sources = [html.link(s) for s in urls[:MAX_TOWN_SOURCES]]
-    if len(urls) > MAX_TOWN_SOURCES:
-        sources.append(f"and {len(urls) - MAX_TOWN_SOURCES} more (every source is in the download)")
+    # The popup links the first few sources; the downloads carry every one. Only those few
+    # are parsed: a town of a big import lists thousands.
+    listed = [s for s in str(t.source).split("\n") if s.strip()]
+    sources: list[str] = []
+    seen = 0
+    for seen, url in enumerate(listed, start=1):  # noqa: B007 - seen is read after the loop
+        if html.safe_url(url):
+            sources.append(html.link(url))
+        if len(sources) == MAX_TOWN_SOURCES:
+            break
+    if len(listed) > seen:
+        sources.append(f"and {len(listed) - seen} more (every source is in the download)")
     rows = [
         ("Region (2012)", html.text(t.admin1)),
         ("Incidents", html.text(t.incidents)),

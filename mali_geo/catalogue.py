@@ -117,7 +117,8 @@ _PERIOD = (Input.START, Input.END, Input.TYPES, Input.ACTORS)
 
 
 def _regions(s: Selection) -> gpd.GeoDataFrame:
-    return regions_with_incidents(s.dataset.regions, s.incidents)
+    coded = s.dataset.coded_rows(s.incidents)
+    return regions_with_incidents(s.dataset.regions, s.incidents, coded=coded)
 
 
 def _flows(s: Selection) -> gpd.GeoDataFrame:
@@ -146,7 +147,8 @@ def _displaced_circles(ds: Dataset, period: Period) -> gpd.GeoDataFrame:
 
 
 def _towns(s: Selection) -> gpd.GeoDataFrame:
-    return towns_with_incidents(s.incidents, points=s.dataset.place_points)
+    coded = s.dataset.coded_rows(s.incidents)
+    return towns_with_incidents(s.incidents, points=s.dataset.place_points, coded=coded)
 
 
 def _incidents(s: Selection) -> gpd.GeoDataFrame:

@@ -95,19 +95,26 @@ NAT = np.datetime64("NaT", "ns").view(np.int64)
 def _first_rows(incidents: pd.DataFrame, limit: int, *, newest_first: bool) -> pd.DataFrame:
     """The first ``limit`` rows by start date (then id), sorting only those that can be first.
 
-    A full sort of a million rows takes a third of a second on every period change; the
-    rows dated at or beyond the ``limit``-th date (ties included) hold the first ``limit``.
+    The order of a full ``sort_values(["date_start", "incident_id"])`` (undated rows last),
+    found with numpy on the candidates only, then only those rows taken: a full sort of a
+    million rows took a third of a second on every period change; the rows dated at or
+    beyond the ``limit``-th date (ties included) hold the first ``limit``.
     """
     days = incidents["date_start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    rows = np.arange(len(days))
     dated = days[days != NAT]
     if 0 < limit < len(dated):  # else undated rows may be among the first
         cut = len(dated) - limit if newest_first else limit - 1
         kth = np.partition(dated, cut)[cut]  # the limit-th date, in linear time
         keep = (days >= kth) if newest_first else (days <= kth) & (days != NAT)
-        incidents = incidents.iloc[np.flatnonzero(keep)]
-    return incidents.sort_values(
-        ["date_start", "incident_id"], ascending=not newest_first, kind="stable"
-    ).head(limit)
+        rows = np.flatnonzero(keep)
+    day = days[rows]
+    undated = day == NAT
+    ids, _ = pd.factorize(incidents["incident_id"].take(rows).astype(str), sort=True)
+    if newest_first:  # descending dates and ids; ties keep their order, as a stable sort
+        day, ids = -np.where(undated, 0, day), -ids
+    order = np.lexsort((ids, day, undated))  # the last key sorts first: undated rows last
+    return incidents.take(rows[order[:limit]])
 
 
 def day_words(value: object, precision: object = "day") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from pyproj import Transformer
 
 from mali_geo.config import EQUAL_AREA_CRS, WGS84
 from mali_geo.geometry import has_coordinate
+from mali_geo.groups import group_extreme
 from mali_geo.period import Period, overlaps
 
 #: Selections of frames with at least this many rows are remembered briefly (see
@@ -119,8 +121,13 @@ def located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def is_aggregated(incidents: gpd.GeoDataFrame) -> bool:
     """Whether the map shows these incidents as grid cells: more than :data:`MAX_POINTS` located.
 
-    The one rule for the incidents layer and its legend (see :mod:`layers.incidents`).
+    The one rule for the incidents layer and its legend (see :mod:`layers.incidents`). A
+    big frame is usually decided by its first rows: they are counted first.
     """
+    if len(incidents) <= MAX_POINTS:
+        return False
+    if int(has_point(incidents.iloc[: 4 * MAX_POINTS]).sum()) > MAX_POINTS:
+        return True
     return int(has_point(incidents).sum()) > MAX_POINTS
 
 
@@ -265,6 +272,29 @@ def tolls_by_group(
     low_series, high_series = counted_tolls(incidents)
     low = low_series.to_numpy(dtype="float64", na_value=np.nan)
     high = high_series.to_numpy(dtype="float64", na_value=np.nan)
+    return group_tolls(low, high, toll_counted_elsewhere(incidents), codes, n)
+
+
+def group_tolls(
+    low: npt.NDArray[np.float64],
+    high: npt.NDArray[np.float64],
+    elsewhere: npt.NDArray[np.bool_],
+    codes: npt.NDArray[np.int64],
+    n: int,
+) -> dict[str, npt.NDArray[Any] | pd.arrays.IntegerArray]:
+    """:func:`tolls_by_group` from the figures to add up (NaN: unknown), per row.
+
+    Parameters
+    ----------
+    low, high
+        The counted low and high figures (:func:`counted_tolls`) as floats.
+    elsewhere
+        Whether each row's toll is in another incident's (:func:`toll_counted_elsewhere`).
+    codes
+        The group (``0 .. n - 1``) of each row.
+    n
+        How many groups.
+    """
     low_known, high_known = ~np.isnan(low), ~np.isnan(high)
 
     def per_group(weights: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
@@ -275,13 +305,12 @@ def tolls_by_group(
     low_sum = per_group(np.where(low_known, low, 0.0))
     high_sum = per_group(np.where(high_known, high, 0.0))
     without = per_group((~low_known & ~high_known).astype(float))
-    elsewhere = per_group(toll_counted_elsewhere(incidents).astype(float))
     return {
         "incidents": np.bincount(codes, minlength=n),
         "fatalities_low": _nullable_ints(np.where(any_low, low_sum, np.nan)),
         "fatalities_high": _nullable_ints(np.where(all_high, high_sum, np.nan)),
         "incidents_without_toll": without.round().astype("int64"),
-        "tolls_counted_elsewhere": elsewhere.round().astype("int64"),
+        "tolls_counted_elsewhere": per_group(elsewhere.astype(float)).round().astype("int64"),
     }
 
 
@@ -313,8 +342,48 @@ def monthly_counts(incidents: gpd.GeoDataFrame, months: list[str]) -> pd.DataFra
     return pd.DataFrame({"month": months, "incidents": counts})
 
 
+@dataclass(frozen=True)
+class GridInput:
+    """What the grid reads of located incidents, one entry per incident."""
+
+    #: Projected coordinates (metres, :data:`~mali_geo.config.EQUAL_AREA_CRS`).
+    x: npt.NDArray[np.float64]
+    y: npt.NDArray[np.float64]
+    #: Start and end (the start when not given) as int64 nanoseconds.
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
+    #: Event types as codes (-1: missing) into ``type_names``, which are sorted.
+    type_codes: npt.NDArray[np.int64]
+    type_names: list[str]
+    #: Counted fatality figures (:func:`counted_tolls`, NaN: unknown), and tolls counted in
+    #: another incident's.
+    low: npt.NDArray[np.float64]
+    high: npt.NDArray[np.float64]
+    elsewhere: npt.NDArray[np.bool_]
+
+
+def grid_input(incidents: gpd.GeoDataFrame) -> GridInput:
+    """The grid's arrays of the located incidents of a frame."""
+    pts = located(incidents)
+    x, y = to_equal_area(pts.geometry.to_numpy())
+    low, high = counted_tolls(pts)
+    type_codes, names = pd.factorize(pts["event_type"], sort=True)
+    end = pts["date_end"].fillna(pts["date_start"])
+    return GridInput(
+        x=x,
+        y=y,
+        start=pts["date_start"].to_numpy(dtype="datetime64[ns]").view(np.int64),
+        end=end.to_numpy(dtype="datetime64[ns]").view(np.int64),
+        type_codes=type_codes.astype(np.int64, copy=False),
+        type_names=[str(name) for name in names],
+        low=low.to_numpy(dtype="float64", na_value=np.nan),
+        high=high.to_numpy(dtype="float64", na_value=np.nan),
+        elsewhere=toll_counted_elsewhere(pts),
+    )
+
+
 def incidents_grid(
-    incidents: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame | GridInput,
     *,
     cell_km: float = GRID_CELL_KM,
     max_cells: int = MAX_GRID_CELLS,
@@ -327,8 +396,9 @@ def incidents_grid(
     Parameters
     ----------
     incidents
-        Normalised incidents already selected for a period; rows without a coordinate are
-        left out.
+        Normalised incidents already selected for a period (rows without a coordinate are
+        left out), or their :class:`GridInput` (the app reads it from the dataset's coded
+        incidents, see :func:`mali_geo.coded.grid_input_of`).
     cell_km
         Side of a cell in km, in Africa Albers Equal Area (:data:`~mali_geo.config.EQUAL_AREA_CRS`),
         so every cell covers the same area.
@@ -342,29 +412,24 @@ def incidents_grid(
         One row per cell with incidents, most incidents first: :data:`GRID_COLUMNS` and the
         cell's square (a polygon in EPSG:4326). Fatalities follow :func:`fatality_range`.
     """
-    geoms = incidents.geometry.to_numpy()
-    with_point = has_point(incidents)
-    if not with_point.any():
+    g = incidents if isinstance(incidents, GridInput) else grid_input(incidents)
+    if len(g.x) == 0:
         empty = {c: pd.Series(dtype="object") for c in GRID_COLUMNS}
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
-    pts = incidents if with_point.all() else incidents[with_point]
-    x, y = _to_equal_area(geoms[with_point])
     side = cell_km * 1_000.0
     while True:
-        col, row = np.floor(x / side).astype(np.int64), np.floor(y / side).astype(np.int64)
-        # One integer per cell (row-major within the occupied range), grouped by one sort.
+        col, row = np.floor(g.x / side).astype(np.int64), np.floor(g.y / side).astype(np.int64)
+        # One integer per cell (row-major within the occupied range), coded by hashing:
+        # linear in the incidents, no sort of them.
         span = int(row.max() - row.min()) + 1
         cell = (col - col.min()) * span + (row - row.min())
-        order = np.argsort(cell, kind="stable")
-        starts = np.flatnonzero(np.r_[True, np.diff(cell[order]) != 0])
-        if len(starts) <= max_cells:
+        codes, keys = pd.factorize(cell)
+        if len(keys) <= max_cells:
             break
         side *= 2
-    keys = cell[order][starts]
-    codes = np.empty(len(cell), dtype=np.int64)
-    codes[order] = np.cumsum(np.r_[True, np.diff(cell[order]) != 0]) - 1
+    codes = codes.astype(np.int64, copy=False)
     cols, rows = keys // span + col.min(), keys % span + row.min()
-    cells = _cell_figures(pts, codes, order, starts)
+    cells = _cell_figures(g, codes, len(keys))
     cells.insert(0, "cell", [f"{c}_{r}" for c, r in zip(cols.tolist(), rows.tolist(), strict=True)])
     cells.insert(1, "cell_km", side / 1_000.0)
     squares = shapely.box(cols * side, rows * side, (cols + 1) * side, (rows + 1) * side)
@@ -374,7 +439,7 @@ def incidents_grid(
     return grid.reset_index(drop=True)
 
 
-def _to_equal_area(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_equal_area(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Projected x, y (metres) of an array of points."""
     lonlat = shapely.get_coordinates(points)
     return _equal_area().transform(lonlat[:, 0], lonlat[:, 1])
@@ -386,22 +451,14 @@ def _equal_area() -> Transformer:
     return Transformer.from_crs(WGS84, EQUAL_AREA_CRS, always_xy=True)
 
 
-def _cell_figures(
-    pts: gpd.GeoDataFrame, codes: np.ndarray, order: np.ndarray, starts: np.ndarray
-) -> pd.DataFrame:
-    """Count, fatality range, dates and event types per cell code.
-
-    ``order`` sorts the rows by cell and ``starts`` says where each cell begins in it.
-    """
-    n = len(starts)
-    start = pts["date_start"].to_numpy()
-    end = pts["date_end"].fillna(pts["date_start"]).to_numpy()
-    main, listed = _event_type_counts(codes, pts["event_type"], n)
+def _cell_figures(g: GridInput, codes: npt.NDArray[np.int64], n: int) -> pd.DataFrame:
+    """Count, fatality range, dates and event types per cell code (``0 .. n - 1``)."""
+    main, listed = _event_type_counts(codes, g.type_codes, g.type_names, n)
     return pd.DataFrame(
         {
-            **tolls_by_group(pts, codes, n),
-            "first_date": np.minimum.reduceat(start[order], starts),
-            "last_date": np.maximum.reduceat(end[order], starts),
+            **group_tolls(g.low, g.high, g.elsewhere, codes, n),
+            "first_date": group_extreme(codes, g.start, n, np.minimum).view("datetime64[ns]"),
+            "last_date": group_extreme(codes, g.end, n, np.maximum).view("datetime64[ns]"),
             "main_event_type": main,
             "event_types": listed,
         }
@@ -409,13 +466,13 @@ def _cell_figures(
 
 
 def _event_type_counts(
-    codes: np.ndarray, types: pd.Series, n: int
+    codes: npt.NDArray[np.int64], type_codes: npt.NDArray[np.int64], names: list[str], n: int
 ) -> tuple[list[str | None], list[str]]:
     """Per cell: the most common event type, and "type count" pairs, most common first."""
-    type_codes, uniques = pd.factorize(types, sort=True)
-    names = uniques.tolist()  # indexing a list, not an Index, in the loop below
     has, width = type_codes >= 0, max(len(names), 1)
-    pairs, counts = np.unique(codes[has] * width + type_codes[has], return_counts=True)
+    counts = np.bincount(codes[has] * width + type_codes[has], minlength=n * width)
+    pairs = np.flatnonzero(counts)  # a cell-by-type table: cells are at most MAX_GRID_CELLS
+    counts = counts[pairs]
     cells, kinds = np.divmod(pairs, width)
     order = np.lexsort((kinds, -counts, cells))  # per cell: most common first, then by name
     main: list[str | None] = [None] * n

@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mali_geo.coded import CodedIncidents, code_incidents, compact
 from mali_geo.config import EQUAL_AREA_CRS
-from mali_geo.incidents import tolls_by_group
+from mali_geo.incidents import group_tolls
 from mali_geo.load import load_census
 
 #: The column each density option of :data:`~mali_geo.config.REGION_DENSITIES` shades by.
@@ -46,6 +47,7 @@ def regions_with_incidents(
     incidents: gpd.GeoDataFrame,
     *,
     census: pd.DataFrame | None = None,
+    coded: CodedIncidents | None = None,
 ) -> gpd.GeoDataFrame:
     """Add area, incident count and fatality range to each region.
 
@@ -62,6 +64,8 @@ def regions_with_incidents(
     census
         Population by region (``name``, ``population_2009``); the 2009 census in
         ``geodata`` by default.
+    coded
+        ``incidents`` coded (:mod:`mali_geo.coded`), if already done; by default coded here.
 
     Returns
     -------
@@ -73,7 +77,8 @@ def regions_with_incidents(
     """
     out = regions.copy()
     out["area_km2"] = _rounded_areas(regions)
-    tolls = _tolls_by_region(incidents).reindex(out["name"])
+    tolls = _tolls_by_region(code_incidents(incidents) if coded is None else coded)
+    tolls = tolls.reindex(out["name"])
     out["incidents"] = tolls["incidents"].fillna(0).astype("int64").to_numpy()
     out["incidents_per_10000_km2"] = (out["incidents"] / out["area_km2"] * 1e4).round(2)
     people = _populations(census).reindex(out["name"]).to_numpy()
@@ -113,16 +118,19 @@ def _census_file() -> pd.DataFrame:
     return load_census()
 
 
-def _tolls_by_region(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Per recorded region: incident count and fatality range (as :func:`fatality_range`)."""
-    codes, names = pd.factorize(incidents["admin1"])
-    has = codes >= 0
-    tolls = tolls_by_group(incidents[has], codes[has], len(names))
+def _tolls_by_region(coded: CodedIncidents) -> pd.DataFrame:
+    """Per recorded region: incident count and fatality range (as :func:`fatality_range`).
+
+    Only regions with at least one incident are listed.
+    """
+    c = coded.only(coded.admin1.codes >= 0)
+    codes, names = compact(c.admin1)
+    tolls = group_tolls(c.low, c.high, c.elsewhere, codes, len(names))
     return pd.DataFrame(
         {
             "incidents": tolls["incidents"],
             "low": tolls["fatalities_low"],
             "high": tolls["fatalities_high"],
         },
-        index=pd.Index(names.tolist(), dtype=object),
+        index=pd.Index(names, dtype=object),
     )

@@ -10,11 +10,14 @@ from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from shapely.geometry import Point
 
+from mali_geo.coded import CodedIncidents, Codes, code_incidents, compact
 from mali_geo.config import WGS84
-from mali_geo.incidents import GROUP_COLUMNS, has_point, located, tolls_by_group
+from mali_geo.groups import group_extreme, group_first
+from mali_geo.incidents import GROUP_COLUMNS, group_tolls, has_point, located
 
 TOWN_COLUMNS: tuple[str, ...] = ("name", "admin1", *GROUP_COLUMNS, "event_types", "source")
 #: A town's popup links at most this many of its sources (the exports keep them all).
@@ -51,7 +54,10 @@ def town_points(incidents: gpd.GeoDataFrame) -> dict[str, Point]:
 
 
 def towns_with_incidents(
-    incidents: gpd.GeoDataFrame, *, points: Mapping[str, Point] | None = None
+    incidents: gpd.GeoDataFrame,
+    *,
+    points: Mapping[str, Point] | None = None,
+    coded: CodedIncidents | None = None,
 ) -> gpd.GeoDataFrame:
     """Aggregate incidents by place: one point per place with at least one incident.
 
@@ -63,6 +69,8 @@ def towns_with_incidents(
     points
         The point of each place (see :func:`town_points`); by default computed from
         ``incidents``.
+    coded
+        ``incidents`` coded (:mod:`mali_geo.coded`), if already done; by default coded here.
 
     Returns
     -------
@@ -77,70 +85,70 @@ def towns_with_incidents(
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype="object") for c in TOWN_COLUMNS}, geometry=[], crs=WGS84
         )
-    pts = incidents if keep.all() else incidents[keep]
-    points = town_points(pts) if points is None else points
-    codes, names = pd.factorize(pts["place"], sort=True)
+    if points is None:
+        points = town_points(incidents if keep.all() else incidents[keep])
+    c = (code_incidents(incidents) if coded is None else coded).only(keep)
+    codes, names = compact(c.place)
     n = len(names)
-    order = np.argsort(codes, kind="stable")  # rows grouped by place, in their order
-    starts = np.searchsorted(codes[order], np.arange(n))  # every place has a row
-    start = pts["date_start"].to_numpy()
-    end = pts["date_end"].fillna(pts["date_start"]).to_numpy()
+    first_row = group_first(codes, n)
+    start_ns, end_ns = c.day_ns
+    tolls = group_tolls(c.low, c.high, c.elsewhere, codes, n)
     columns = {
-        "name": pd.array(names.tolist(), dtype="str"),
-        "admin1": pd.array(_most_common(codes, pts["admin1"], n), dtype="str"),
-        **tolls_by_group(pts, codes, n),
-        "first_date": np.minimum.reduceat(start[order], starts),
-        "last_date": np.maximum.reduceat(end[order], starts),
-        "event_types": _distinct_joined(codes, pts["event_type"], n, ", ", sort=True),
-        "source": _distinct_joined(codes, pts["source_url"], n, "\n"),
+        "name": pd.array(names, dtype="str"),
+        "admin1": pd.array(_most_common(codes, c.admin1, n), dtype="str"),
+        **tolls,
+        "first_date": group_extreme(codes, start_ns, n, np.minimum).view("datetime64[ns]"),
+        "last_date": group_extreme(codes, end_ns, n, np.maximum).view("datetime64[ns]"),
+        "event_types": _distinct_joined(codes, c.event_type, n, ", ", sort=True),
+        "source": _distinct_joined(codes, c.source_url, n, "\n"),
     }
-    first_points = pts.geometry.to_numpy()[order[starts]]  # the first row of each place
+    first_points = c.geometry[first_row]  # the first row of each place
     geometry = [points.get(name, g) for name, g in zip(names, first_points, strict=True)]
     towns = gpd.GeoDataFrame(columns, geometry=geometry, crs=WGS84)
-    order = np.lexsort((np.arange(n), -columns["incidents"]))  # names are sorted already
+    counts = np.asarray(tolls["incidents"])
+    order = np.lexsort((np.arange(n), -counts))  # names are sorted already
     return towns.take(order).reset_index(drop=True)
 
 
-def _most_common(codes: np.ndarray, values: pd.Series, n: int) -> list[str | None]:
+def _most_common(codes: npt.NDArray[np.int64], values: Codes, n: int) -> list[str | None]:
     """The most common non-missing value per place code (ties: the smallest); else None."""
-    value_codes, uniques = pd.factorize(values, sort=True)
-    width = max(len(uniques), 1)
-    pairs, counts = _pair_counts(codes, value_codes, n, width)
+    width = max(len(values.values), 1)
+    pairs, counts = _pair_counts(codes, values.codes, n, width)
     place, value = np.divmod(pairs, width)
     best = np.lexsort((value, -counts, place))  # per place: most counted, then smallest value
     first = np.r_[True, place[best][1:] != place[best][:-1]]
     out: list[str | None] = [None] * n
-    names = uniques.tolist()
+    names = values.values
     for p, v in zip(place[best][first].tolist(), value[best][first].tolist(), strict=True):
         out[p] = names[v]
     return out
 
 
 def _distinct_joined(
-    codes: np.ndarray, values: pd.Series, n: int, sep: str, *, sort: bool = False
+    codes: npt.NDArray[np.int64], values: Codes, n: int, sep: str, *, sort: bool = False
 ) -> list[str]:
     """The distinct non-missing values per place code, joined with ``sep``.
 
-    In order of appearance, or sorted.
+    In order of appearance, or sorted. Linear in the rows (no sort of them): the pairs are
+    found by hashing, then grouped by a stable sort of the distinct pairs only.
     """
-    value_codes, uniques = pd.factorize(values, sort=sort)
-    width = max(len(uniques), 1)
+    width = max(len(values.values), 1)
     if sort:  # sorted pairs are place-major, value-minor: values in order within a place
-        pairs, _ = _pair_counts(codes, value_codes, n, width)
-    else:  # order of appearance: by the row where each pair is first seen
-        has = value_codes >= 0
-        pairs, first = np.unique(codes[has] * width + value_codes[has], return_index=True)
-        pairs = pairs[np.argsort(first, kind="stable")]
-    grouped: list[list[str]] = [[] for _ in range(n)]
-    names = uniques.tolist()
-    for place, value in zip(*np.divmod(pairs, width), strict=True):
-        grouped[place].append(names[value])
-    return [sep.join(items) for items in grouped]
+        pairs, _ = _pair_counts(codes, values.codes, n, width)
+    else:  # order of appearance: distinct pairs in the order they are first seen
+        has = values.codes >= 0
+        pairs = pd.unique(codes[has] * width + values.codes[has])
+        pairs = pairs[np.argsort(pairs // width, kind="stable")]
+    place, value = np.divmod(pairs, width)
+    joined = values.values[value]
+    bounds = np.searchsorted(place, np.arange(n + 1))
+    ends = bounds[1:].tolist()
+    return [sep.join(joined[a:b]) for a, b in zip(bounds[:-1].tolist(), ends, strict=True)]
 
 
 def _pair_counts(
-    codes: np.ndarray, value_codes: np.ndarray, n: int, width: int
-) -> tuple[np.ndarray, np.ndarray]:
+    codes: npt.NDArray[np.int64], value_codes: npt.NDArray[np.int64], n: int, width: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The distinct (place, value) pairs, as ``place * width + value``, sorted, with counts.
 
     Values coded -1 (missing) are left out. Counted with a bincount when the pairs fit in a

@@ -92,6 +92,18 @@ def test_exactly_the_point_limit_is_still_points() -> None:
     assert len(_features(group)) == MAX_POINTS
 
 
+@pytest.mark.parametrize(
+    ("located_at_end", "aggregated"), [(MAX_POINTS, False), (MAX_POINTS + 1, True)]
+)
+def test_the_point_limit_counts_located_incidents_wherever_they_are(
+    located_at_end: int, aggregated: bool
+) -> None:
+    """Many unlocated incidents first, then the located ones: the whole frame is counted."""
+    unlocated = 5 * MAX_POINTS
+    frame = synthetic_incidents(unlocated + located_at_end, unlocated=unlocated).iloc[::-1]
+    assert is_aggregated(frame) is aggregated
+
+
 def test_grid_cells_sum_counts_and_keep_unknown_tolls_unknown(many: gpd.GeoDataFrame) -> None:
     grid = incidents_grid(many)
     assert list(grid.columns[:-1]) == list(GRID_COLUMNS)

@@ -6,6 +6,7 @@ import json
 import re
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -24,6 +25,7 @@ from mali_geo.dataset import Dataset, load_dataset
 from mali_geo.displacement import north_point
 from mali_geo.period import make_period
 from mali_geo.schema import incidents_gdf
+from mali_geo.towns import towns_with_incidents
 
 #: Lat/lon box the data layers must stay in: Mali and its neighbours' camps.
 SOUTH, WEST, NORTH, EAST = 4.0, -18.0, 28.0, 16.0
@@ -202,3 +204,21 @@ def test_a_layers_script_cannot_end_its_script_element_and_reads_back_the_same()
     data = json.loads(script.split("_add(", 1)[1].rsplit(");", 1)[0].strip())
     assert data == json.loads(json.dumps(layer.data))  # the same features, read back
     assert "Ménaka" in script  # letters as UTF-8, not six-byte escapes
+
+
+def test_a_towns_popup_links_its_first_sources_and_counts_the_others() -> None:
+    urls = ["javascript:alert(1)", *(f"https://example.org/{i}" for i in range(9))]
+    incidents = gpd.GeoDataFrame(
+        pd.concat(
+            [one_incident(incident_id=f"X-{i}", source_url=url) for i, url in enumerate(urls)],
+            ignore_index=True,
+        ),
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    town = towns_with_incidents(incidents)
+    popup = geojson_features(towns_layer(town))[0]["properties"]["_popup"]
+    assert re.findall(r'href="([^"]+)"', popup) == [f"https://example.org/{i}" for i in range(5)]
+    assert 'href="javascript' not in popup
+    # Six of the ten sources were read to find five links; the other four are counted.
+    assert "and 4 more (every source is in the download)" in popup

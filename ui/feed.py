@@ -24,7 +24,7 @@ ORDERS: tuple[str, ...] = ("Newest first", "Oldest first")
 def view_feed(ds: Dataset, view: ViewState) -> Feed:
     """The feed of a view: the incidents the map shows (period, types, actors), in order."""
     sel = selection_for(ds, view.built_for)
-    types = {str(t): event_label(str(t)) for t in sel["event_type"].dropna().unique()}
+    types = {str(t): event_label(str(t)) for t in ds.coded.event_type.values}
     newest = st.session_state.get(ORDER_KEY, ORDERS[0]) == ORDERS[0]
     return incident_feed(sel, newest_first=newest, type_labels=types)
 

@@ -8,7 +8,9 @@ and flows stay when only the start moves), a story chapter's highlights per chap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import geopandas as gpd
 import streamlit as st
@@ -21,12 +23,14 @@ from layers.focus import Focus, focus_group
 from layers.highlight import highlight_layer
 from layers.mapview import ViewUpdate, view_group
 from mali_geo import story
-from mali_geo.catalogue import MENU, SPECS, Layer
+from mali_geo.catalogue import MENU, SPECS, Layer, View
+from mali_geo.coded import grid_input_of
 from mali_geo.config import DEFAULT_REGION_DENSITY
 from mali_geo.dataset import Dataset
+from mali_geo.incidents import incidents_grid
 from mali_geo.view import CONTEXT, Basemap, ViewState
 from ui.cached_map import RenderedGroups, RenderedMap, combine, render_group, render_map, show_map
-from ui.data import context_data, shipped
+from ui.data import context_data, selection_for, shipped
 
 MAP_HEIGHT = 620
 
@@ -39,6 +43,8 @@ class BuiltLayer:
     frame: gpd.GeoDataFrame
     key: tuple[object, ...]
     density: str = DEFAULT_REGION_DENSITY
+    #: For the incidents layer: makes its grid from the dataset's coded incidents.
+    grid: Callable[[], gpd.GeoDataFrame] | None = None
 
 
 def _built_key(built: BuiltLayer) -> tuple[object, ...]:
@@ -72,7 +78,8 @@ def draw_map(
         key = (ds.incidents_key, *SPECS[layer].cache_key(frame, view))
         if layer is Layer.REGIONS:
             key = (*key, density)
-        built = BuiltLayer(layer, frame, key, density)
+        grid = partial(view_grid, ds, view) if layer is Layer.INCIDENTS else None
+        built = BuiltLayer(layer, frame, key, density, grid)
         parts.append(rendered_layer(built, position))
         legends[layer] = layer_legend(built)
     if chapter is not None:
@@ -107,7 +114,19 @@ def rendered_base() -> RenderedMap:
 @st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={BuiltLayer: _built_key})
 def rendered_layer(built: BuiltLayer, position: int) -> RenderedGroups:
     """One data layer rendered at its position on the map, once per content."""
-    return render_group(map_group(built.layer, built.frame, density=built.density), position)
+    group = map_group(built.layer, built.frame, density=built.density, grid=built.grid)
+    return render_group(group, position)
+
+
+def view_grid(ds: Dataset, view: View) -> gpd.GeoDataFrame:
+    """The grid cells of a view's incidents, from the dataset's coded incidents.
+
+    The same cells as :func:`mali_geo.incidents.incidents_grid` of the incidents layer, without
+    coding or projecting a million incidents again on every period.
+    """
+    selection = selection_for(ds, view)
+    coded = ds.coded_rows(selection)
+    return incidents_grid(selection if coded is None else grid_input_of(coded))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={BuiltLayer: _built_key})

@@ -13,6 +13,10 @@ changed with the environment variables ``MALI_GEO_IMPORT_TIMEOUT_S`` (seconds) a
 for, on top of the libraries the worker loads before it starts (about 1 GB of address space,
 most of it reserved and never touched).
 
+The worker runs at a lower CPU priority (:data:`WORKER_NICENESS`): on a small server it
+shares the cores with the app, and visitors' page runs go first, so an import slows down
+rather than every other visitor.
+
 The result crosses the process boundary as Arrow IPC bytes (accepted and rejected rows as
 plain tables) and is rebuilt with :func:`mali_geo.schema.incidents_gdf`: no GeoDataFrame is
 pickled. This module imports nothing heavy, so that the worker sets its limits first.
@@ -60,6 +64,8 @@ MEMORY_ENV: Final = "MALI_GEO_IMPORT_MEMORY_MB"
 DEFAULT_TIMEOUT_S: Final = 60.0
 #: Memory an import may use, in MiB, when the environment does not say.
 DEFAULT_MEMORY_MB: Final = 1536
+#: How much the worker lowers its CPU priority (``nice``): the app's page runs go first.
+WORKER_NICENESS: Final = 10
 #: How long a terminated worker is given to exit before it is killed.
 _EXIT_GRACE_S: Final = 5.0
 _MIB: Final = 1024 * 1024
@@ -147,7 +153,7 @@ def import_in_worker(
     executor = ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_limit_memory,
+        initializer=_start_worker,
         initargs=(memory,),
     )
     finished = False
@@ -174,6 +180,13 @@ def import_in_worker(
 
 
 # --- in the worker ------------------------------------------------------------------------
+
+
+def _start_worker(memory_bytes: int) -> None:
+    """Lower the worker's priority, load the importer, then cap its memory."""
+    with contextlib.suppress(OSError):  # a platform without nice keeps the priority
+        os.nice(WORKER_NICENESS)
+    _limit_memory(memory_bytes)
 
 
 def _limit_memory(memory_bytes: int) -> None:

@@ -149,6 +149,9 @@ def visitor(base_url: str, seed: int, go: threading.Event, measured: Measured) -
             session.run()
             assert session.slider_id, "the period slider was not found in the page"
             go.wait(timeout=RUN_TIMEOUT_S)
+            # Visitors arrive at their own moments, not all in the same millisecond: the first
+            # move, like every other, follows a think time.
+            pause.wait(rng.uniform(0.0, THINK_S[1]))
             for _ in range(MOVES):
                 i = rng.randrange(len(MONTHS) - 1)
                 j = rng.randrange(i, len(MONTHS))
