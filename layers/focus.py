@@ -17,7 +17,7 @@ from branca.element import Element
 from jinja2 import Template
 
 from layers import html
-from layers.geojson import _RenderedText
+from layers.rendering import RenderedText
 
 NAME = "Focus"
 #: The zoom the map flies to (a town and its surroundings).
@@ -105,4 +105,4 @@ class _FocusScript(Element):
         """Put the script into the page's script."""
         figure: Any = self.get_root()
         script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_RenderedText(script), name=self.get_name())
+        figure.script.add_child(RenderedText(script), name=self.get_name())

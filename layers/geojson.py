@@ -286,18 +286,6 @@ _DATA_SLOT = "mali-geo:data-slot"
 _DATA_SLOT_JSON = json.dumps(_DATA_SLOT)
 
 
-class _RenderedText(Element):
-    """Text that is already rendered: returned as is, never compiled as a template."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        """The text itself."""
-        return self.text
-
-
 class _LazyPart(Element):
     """A part of a :class:`LeanGeoJson`, rendered when the page is, never parsed as a template."""
 

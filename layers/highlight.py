@@ -17,7 +17,7 @@ from jinja2 import Template
 
 from layers import html
 from layers.assets import make_offline
-from layers.geojson import _RenderedText
+from layers.rendering import RenderedText
 from mali_geo.geometry import has_coordinate
 
 NAME = "Story highlights"
@@ -185,4 +185,4 @@ setTimeout(function () {
         """Put the script into the page's script."""
         figure: Any = self.get_root()
         script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_RenderedText(script), name=self.get_name())
+        figure.script.add_child(RenderedText(script), name=self.get_name())

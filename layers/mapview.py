@@ -21,7 +21,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from layers import html
-from layers.geojson import _RenderedText
+from layers.rendering import RenderedText
 
 NAME = "Map view"
 #: Mali's bounds (south-west, north-east corners as [lat, lon]), for the "fit Mali" button.
@@ -204,7 +204,7 @@ if (map_div.maliView) { map_div.maliView({{ this.payload }}); }
         """Put the call into the page's script."""
         figure: Any = self.get_root()
         script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_RenderedText(script), name=self.get_name())
+        figure.script.add_child(RenderedText(script), name=self.get_name())
 
 
 def view_group(update: ViewUpdate) -> folium.FeatureGroup:

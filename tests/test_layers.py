@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from layers import html
+from layers import html, rendering
 from layers.assets import walk
 from layers.basemap import ATTRIBUTION, base_map
 from layers.bases import bases_layer, holder_colour
@@ -18,6 +18,7 @@ from layers.context import context_layer
 from layers.displacement import ORIGIN_LABEL, displacement_layer, flow_width
 from layers.incidents import incidents_layer
 from layers.key_events import key_events_layer
+from layers.map_files import view_html
 from layers.regions import region_colour, regions_layer
 from layers.towns import town_radius, towns_layer
 from mali_geo.catalogue import build_layers
@@ -222,3 +223,24 @@ def test_a_towns_popup_links_its_first_sources_and_counts_the_others() -> None:
     assert 'href="javascript' not in popup
     # Six of the ten sources were read to find five links; the other four are counted.
     assert "and 4 more (every source is in the download)" in popup
+
+
+def test_rendering_parts_once_writes_the_same_page_as_branca(ds: Dataset) -> None:
+    """Macro elements keep their parts as text (layers.rendering): the page is unchanged."""
+    built = build_layers(ds, make_period("2013-01", "2013-04"))
+    visible = [*built, "context"]
+    context = (ds.countries, ds.niger, ds.lakes)
+
+    def page() -> str:
+        html_page = view_html(built, visible, period_label="Jan 2013 – Apr 2013", context=context)
+        return re.sub(r"[0-9a-f]{32}", "ID", html_page.decode("utf-8"))
+
+    ours = page()
+    rendering.use(rendering.BRANCA_RENDER)
+    try:
+        branca = page()
+    finally:
+        rendering.use()
+    assert ours == branca
+    assert "L.featureGroup" in ours
+    assert "bindPopup" in ours
