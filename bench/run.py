@@ -455,12 +455,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 sys.path.insert(0, {project!r})
+from layers import rendering  # noqa: E402
 from layers.assets import ensure_static_assets, make_offline, offline_map  # noqa: E402
 from mali_geo.dataset import load_dataset  # noqa: E402
 from mali_geo.importer import import_file  # noqa: E402
 from mali_geo.incidents import incidents_in_period, located  # noqa: E402
 from mali_geo.period import Period, month_range  # noqa: E402
 
+# Plain folium: importing the project's layers (for the offline assets) must not lend the
+# baseline the project's rendering (layers.rendering).
+rendering.use(rendering.BRANCA_RENDER)
 st.set_page_config(layout="wide")
 ensure_static_assets(Path(__file__).resolve().parent / "static")
 

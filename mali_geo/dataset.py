@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -38,6 +38,7 @@ from mali_geo.period import Period
 from mali_geo.schema import INCIDENT_COLUMNS
 from mali_geo.towns import town_points
 
+FrameT = TypeVar("FrameT", bound=pd.DataFrame)
 #: Exported with the incidents last: where each incident comes from.
 _PROVENANCE = ("source_url_2", "quote", "coord_source")
 #: The incident columns of exports: the schema's, but the point is the geometry (no lat/lon).
@@ -214,7 +215,7 @@ def by_date(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return ordered
 
 
-def in_one_chunk(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def in_one_chunk(incidents: FrameT) -> FrameT:
     """The frame with each Arrow-backed column in one chunk (the frame itself, changed).
 
     A file read in row groups (Parquet, the import cache) gives columns in several chunks,

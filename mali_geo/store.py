@@ -167,7 +167,7 @@ def read_store(path: str | Path, *, years: tuple[int, int] | None = None) -> gpd
     table = dataset.to_table(
         columns=[c for c in INCIDENT_COLUMNS if c in names], filter=_year_filter(years, names)
     )
-    return incidents_gdf(table.to_pandas())
+    return incidents_gdf(table.combine_chunks().to_pandas())  # one chunk a column
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -219,14 +219,16 @@ def _write_entry(result: ImportResult, entry: Path) -> None:
 def _read_entry(entry: Path, source_name: str, *, in_date_order: bool) -> ImportResult:
     """An import read back from the cache, its incidents in date or in the file's order."""
     meta = json.loads((entry / "import.json").read_text(encoding="utf-8"))
-    table = pd.read_parquet(entry / "incidents.parquet")
+    from mali_geo.dataset import by_date, in_one_chunk  # dataset reads the store
+
+    # Each column in one chunk from the start: the app takes rows of them on every view,
+    # and combining them later would hold the file's text twice.
+    table = in_one_chunk(pd.read_parquet(entry / "incidents.parquet"))
     if not in_date_order and FILE_ROW in table.columns:
         table = table.iloc[np.argsort(table[FILE_ROW].to_numpy(), kind="stable")]
     incidents = incidents_gdf(table[list(INCIDENT_COLUMNS)])
     if in_date_order and not incidents["date_start"].is_monotonic_increasing:
-        from mali_geo.dataset import by_date  # an entry cached before date order was kept
-
-        incidents = by_date(incidents)
+        incidents = by_date(incidents)  # an entry cached before date order was kept
     rejected = pd.read_parquet(entry / "rejected.parquet")
     rejected = rejected.astype({"line": "int64", "reason": "str", "raw": "str"})
     return ImportResult(
