@@ -33,6 +33,7 @@ SPREAD = IMPORT / "acled_old_upper_cp1252.csv"
 ONE_YEAR = ("2013-01", "2013-12")
 #: The row of headline figures: incidents, fatalities, refugees and IDPs with their as-of dates.
 HEADLINE = ".st-key-headline"
+HEADLINE_LABELS = ("Incidents", "Fatalities", "Refugees abroad", "IDPs in Mali")
 
 
 @pytest.fixture
@@ -103,7 +104,13 @@ def _headline(page: Page, *, period: tuple[str, str], incidents: int) -> str:
     count = page.locator(f"{HEADLINE} [data-testid=stMetric]").first
     expect(count).to_contain_text("Incidents")
     expect(count.locator("[data-testid=stMetricValue]")).to_have_text(f"{incidents:,}")
-    return page.locator(HEADLINE).inner_text()
+    # The row as a whole, once every figure is drawn and no run is redrawing it (the map's
+    # first report can start one more run after the count is shown).
+    row = page.locator(HEADLINE)
+    for label in HEADLINE_LABELS:
+        expect(row).to_contain_text(label)
+    wait_for_idle(page)
+    return row.inner_text()
 
 
 def _overlapping(dates: pd.DataFrame, start: str, end: str) -> int:
