@@ -266,7 +266,10 @@ def picture_layers(
         legend += extra_legend
     if "towns" in built:
         rows = built["towns"]
-        data = rows.assign(_size=rows["incidents"].map(lambda n: _area(towns.town_radius(int(n)))))
+        scale = towns.towns_scale(rows)
+        data = rows.assign(
+            _size=rows["incidents"].map(lambda n: _area(towns.town_radius(int(n), scale)))
+        )
         out.append(PictureLayer(data, colour=towns.COLOUR, size="_size", alpha=0.45, zorder=3))
         legend.append(LegendEntry("Towns with incidents (area: count)", towns.COLOUR, "point"))
     if "incidents" in built:

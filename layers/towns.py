@@ -18,12 +18,28 @@ COLOUR = "#7a0177"
 #: Circle area proportional to the count: radius = MIN + SCALE * sqrt(count).
 MIN_RADIUS = 3.0
 SCALE = 3.0
+#: The biggest circle, in pixels: a view whose busiest town would be drawn larger (a big
+#: import: thousands of incidents a town) gets a smaller scale, so no circle covers the map.
+#: The shipped data never need it (at most 50 incidents a town: 24 px).
+MAX_RADIUS = 25.0
 STYLE = circle_style(MIN_RADIUS, COLOUR, 1.5, fill=COLOUR, opacity=0.35)  # radius per town
 
 
-def town_radius(incidents: int) -> float:
+def radius_scale(most: int) -> float:
+    """The scale for a view whose busiest town has ``most`` incidents (see :data:`MAX_RADIUS`)."""
+    if most <= 0:
+        return SCALE
+    return min(SCALE, (MAX_RADIUS - MIN_RADIUS) / math.sqrt(most))
+
+
+def towns_scale(towns: gpd.GeoDataFrame) -> float:
+    """:func:`radius_scale` of a built towns layer."""
+    return radius_scale(int(towns["incidents"].max()) if len(towns) else 0)
+
+
+def town_radius(incidents: int, scale: float = SCALE) -> float:
     """Circle radius in pixels, so that the circle's area grows with the incident count."""
-    return round(MIN_RADIUS + SCALE * math.sqrt(max(incidents, 0)), 1)
+    return round(MIN_RADIUS + scale * math.sqrt(max(incidents, 0)), 1)
 
 
 def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -32,25 +48,45 @@ def towns_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
     The biggest circles are drawn first, so a small town next to a big one stays on top.
     """
     towns = towns.sort_values("incidents", ascending=False, kind="stable")
+    scale = towns_scale(towns)
     features = [
-        (html.tooltip(t.name, f"{t.incidents} incident(s)"), _popup(t), town_radius(t.incidents))
+        (
+            html.tooltip(t.name, f"{t.incidents:,} incident(s)"),
+            _popup(t),
+            town_radius(t.incidents, scale),
+        )
         for t in towns.itertuples()
     ]
     marker = folium.CircleMarker(radius=5)
     return geojson_group(towns, features, name=NAME, style=_style, marker=marker)
 
 
-def legend_html(_towns: gpd.GeoDataFrame) -> str:
-    """Legend: circle sizes for a few counts."""
+def legend_html(towns: gpd.GeoDataFrame) -> str:
+    """Legend: circle sizes for a few counts (the busiest town's when the scale shrinks)."""
+    scale = towns_scale(towns)
+    counts: tuple[int, ...] = (1, 5, 20)
+    title = "Towns: incidents in the period"
+    if scale < SCALE:  # a big view: its own sizes, up to its busiest town
+        most = int(towns["incidents"].max())
+        counts = (1, _round_count(most / 10), most)
+        title += " (circles scaled to the busiest town)"
     swatches = [
         (
-            f"{n}",
-            f"width:{2 * town_radius(n)}px;height:{2 * town_radius(n)}px;"
+            f"{n:,}",
+            f"width:{2 * town_radius(n, scale)}px;height:{2 * town_radius(n, scale)}px;"
             f"border-radius:50%;border:1px solid {COLOUR};background:{COLOUR}59",
         )
-        for n in (1, 5, 20)
+        for n in counts
     ]
-    return html.legend_block("Towns: incidents in the period", swatches)
+    return html.legend_block(title, swatches)
+
+
+def _round_count(value: float) -> int:
+    """A round count near ``value``: 1, 2 or 5 times a power of ten."""
+    if value < 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return int(min((1, 2, 5, 10), key=lambda m: abs(m * power - value)) * power)
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:

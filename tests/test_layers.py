@@ -16,11 +16,13 @@ from layers.basemap import ATTRIBUTION, base_map
 from layers.bases import bases_layer, holder_colour
 from layers.context import context_layer
 from layers.displacement import ORIGIN_LABEL, displacement_layer, flow_width
+from layers.geojson import STYLE_FIELD
 from layers.incidents import incidents_layer
 from layers.key_events import key_events_layer
 from layers.map_files import view_html
 from layers.regions import region_colour, regions_layer
-from layers.towns import town_radius, towns_layer
+from layers.towns import MAX_RADIUS, town_radius, towns_layer
+from layers.towns import legend_html as towns_legend
 from mali_geo.catalogue import build_layers
 from mali_geo.dataset import Dataset, load_dataset
 from mali_geo.displacement import north_point
@@ -244,3 +246,25 @@ def test_rendering_parts_once_writes_the_same_page_as_branca(ds: Dataset) -> Non
     assert ours == branca
     assert "L.featureGroup" in ours
     assert "bindPopup" in ours
+
+
+def test_a_big_import_s_town_circles_stay_within_the_largest_size(
+    layers_2013: dict[str, gpd.GeoDataFrame],
+) -> None:
+    """Thousands of incidents a town (a region-wide import) never cover the map."""
+    towns = layers_2013["towns"].copy()
+    shipped_radii = sorted(
+        f["properties"][STYLE_FIELD] for f in geojson_features(towns_layer(towns))
+    )
+    assert shipped_radii[-1] == town_radius(int(towns["incidents"].max()))  # the usual scale
+    towns["incidents"] = towns["incidents"] * 5_000
+    features = geojson_features(towns_layer(towns))
+    radii = {f["properties"]["_tooltip"]: f["properties"][STYLE_FIELD] for f in features}
+    most = int(towns["incidents"].max())
+    assert max(radii.values()) == pytest.approx(MAX_RADIUS, abs=0.1)
+    by_count = towns.sort_values("incidents")
+    sizes = [radii[next(t for t in radii if t.startswith(f"<b>{n}</b>"))] for n in by_count["name"]]
+    assert sizes == sorted(sizes)  # still larger for more incidents
+    legend = towns_legend(towns)
+    assert f"{most:,}" in legend
+    assert "scaled to the busiest town" in legend
