@@ -43,6 +43,7 @@ def view_picture(
     *,
     displacement: DisplacementPicture | None = None,
     arrows: bool = False,
+    town_scale: float | None = None,
 ) -> tuple[list[PictureLayer], list[LegendEntry]]:
     """The visible layers as the picture draws them, with their legend.
 
@@ -50,6 +51,9 @@ def view_picture(
     ----------
     built, visible
         The built layers and the names of the visible ones.
+    town_scale
+        The towns' circle scale, to draw several pictures alike (see
+        :func:`layers.picture.picture_layers`).
     displacement
         Refugees and IDPs as circles, in place of the ``displaced`` layer's (the layer's own
         circles are drawn when this is None and the layer is shown).
@@ -60,7 +64,7 @@ def view_picture(
     if displacement is not None:  # in place of the displaced layer's circles
         shown = [n for n in shown if n != Layer.DISPLACED]
         shown = [n for n in shown if n != Layer.DISPLACEMENT or arrows]
-    layers, legend = picture_layers({name: built[name] for name in shown})
+    layers, legend = picture_layers({name: built[name] for name in shown}, town_scale=town_scale)
     if displacement is not None:
         extra, extra_legend = displacement_picture_layers(displacement)
         layers, legend = [*layers, *extra], [*legend, *extra_legend]
@@ -75,19 +79,22 @@ def view_png(
     context: Context | None = None,
     displacement: DisplacementPicture | None = None,
     arrows: bool = False,
+    town_scale: float | None = None,
 ) -> bytes:
     """A PNG of the view: title, period in words, legend, scale bar and attribution.
 
     Parameters
     ----------
-    built, visible, displacement, arrows
+    built, visible, displacement, arrows, town_scale
         As for :func:`view_picture`.
     period_label
         The period in words ("Jan 2013 – Apr 2013").
     context
         The context layers drawn under the data, if shown.
     """
-    layers, legend = view_picture(built, visible, displacement=displacement, arrows=arrows)
+    layers, legend = view_picture(
+        built, visible, displacement=displacement, arrows=arrows, town_scale=town_scale
+    )
     background = context_picture_layers(*context) if context is not None else []
     return map_png(
         layers,

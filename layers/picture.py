@@ -231,7 +231,7 @@ def context_picture_layers(
 
 
 def picture_layers(
-    built: Mapping[str, gpd.GeoDataFrame],
+    built: Mapping[str, gpd.GeoDataFrame], *, town_scale: float | None = None
 ) -> tuple[list[PictureLayer], list[LegendEntry]]:
     """The catalogue's built layers (``mali_geo.catalogue.build_layers``) as the map draws them.
 
@@ -240,6 +240,9 @@ def picture_layers(
     built
         Layer name -> GeoDataFrame, for the layers shown (any of ``regions``, ``displacement``,
         ``displaced``, ``towns``, ``incidents``, ``bases``, ``key_events``).
+    town_scale
+        The towns' circle scale (:func:`layers.towns.radius_scale`), to draw several pictures
+        on one scale; by default the towns layer's own (:func:`layers.towns.towns_scale`).
 
     Returns
     -------
@@ -266,7 +269,7 @@ def picture_layers(
         legend += extra_legend
     if "towns" in built:
         rows = built["towns"]
-        scale = towns.towns_scale(rows)
+        scale = towns.towns_scale(rows) if town_scale is None else town_scale
         data = rows.assign(
             _size=rows["incidents"].map(lambda n: _area(towns.town_radius(int(n), scale)))
         )

@@ -24,7 +24,7 @@ from layers.picture import (
     picture_layers,
     scale_bar_km,
 )
-from layers.towns import towns_layer
+from layers.towns import radius_scale, towns_layer
 from mali_geo.catalogue import build_layers
 from mali_geo.config import ATTRIBUTION
 from mali_geo.dataset import Dataset, load_dataset
@@ -201,3 +201,20 @@ def test_catalogue_layers_draw_with_their_legend(dataset: Dataset) -> None:
     assert "Refugees crossing (direction only)" in texts
     drawn = sum(len(ax.collections) for ax in fig.axes)
     assert drawn >= len(layers) + len(extra)
+
+
+def test_two_pictures_on_one_town_scale_draw_equal_counts_alike(
+    built: dict[str, gpd.GeoDataFrame],
+) -> None:
+    """Compare mode draws A and B on one scale, even when one side's busiest town is huge."""
+    small = built["towns"]
+    big = small.copy()
+    big.loc[big.index[0], "incidents"] = int(big["incidents"].iloc[0]) * 5_000
+    scale = radius_scale(int(big["incidents"].max()))
+
+    def sizes(towns: gpd.GeoDataFrame, town_scale: float | None) -> list[float]:
+        layers, _ = picture_layers({"towns": towns}, town_scale=town_scale)
+        return layers[0].data["_size"].iloc[1:].tolist()  # every town but the changed one
+
+    assert sizes(small, scale) == sizes(big, scale)
+    assert sizes(small, None) != sizes(big, None)  # each on its own scale, they would differ

@@ -7,6 +7,7 @@ import streamlit as st
 
 from layers import html, legend
 from layers.map_files import view_png
+from layers.towns import radius_scale
 from mali_geo.catalogue import build_layers
 from mali_geo.compare import Comparison, compare_periods
 from mali_geo.dataset import Dataset
@@ -35,11 +36,16 @@ def compare_panel(ds: Dataset, view: ViewState) -> None:
     st.subheader(f"Compare: A {label_a} · B {label_b}")
     _figures(comparison, label_a)
     left, right = st.columns(2)
+    # One circle scale for both maps: that of the busier side's busiest town.
+    counts = comparison.towns[["incidents_a", "incidents_b"]].to_numpy(dtype=float, na_value=0)
+    scale = radius_scale(int(counts.max()) if counts.size else 0)
     for col, side, period, label in (
         (left, "A", a, label_a),
         (right, "B", b, label_b),
     ):
-        png = period_picture(ds, period, f"Period {side}: {label}", view.event_types, view.actors)
+        png = period_picture(
+            ds, period, f"Period {side}: {label}", view.event_types, view.actors, scale
+        )
         col.image(png, caption=f"Period {side}: {label}", width="stretch")
     st.caption(
         "Regions shaded and towns sized by incidents, on the same scales in both maps. "
@@ -70,12 +76,19 @@ def period_picture(
     label: str,
     event_types: tuple[str, ...] | None,
     actors: tuple[str, ...] | None,
+    town_scale: float,
 ) -> bytes:
-    """One side's map as a PNG (cached per dataset, period, types and actor groups)."""
+    """One side's map as a PNG (cached per dataset, period, types, actor groups and scale)."""
     built = build_layers(
         ds, period, layers=COMPARE_LAYERS, event_types=event_types, actor_groups=actors
     )
-    return view_png(built, COMPARE_LAYERS, period_label=label, context=context_data())
+    return view_png(
+        built,
+        COMPARE_LAYERS,
+        period_label=label,
+        context=context_data(),
+        town_scale=town_scale,
+    )
 
 
 def _figures(c: Comparison, label_a: str) -> None:
