@@ -98,14 +98,13 @@ def _popup(t: Any) -> str:
     # are parsed: a town of a big import lists thousands.
     listed = [s for s in str(t.source).split("\n") if s.strip()]
     sources: list[str] = []
-    seen = 0
-    for seen, url in enumerate(listed, start=1):  # noqa: B007 - seen is read after the loop
-        if html.safe_url(url):
-            sources.append(html.link(url))
-        if len(sources) == MAX_TOWN_SOURCES:
-            break
-    if len(listed) > seen:
-        sources.append(f"and {len(listed) - seen} more (every source is in the download)")
+    read = 0
+    while read < len(listed) and len(sources) < MAX_TOWN_SOURCES:
+        if html.safe_url(listed[read]):
+            sources.append(html.link(listed[read]))
+        read += 1
+    if len(listed) > read:
+        sources.append(f"and {len(listed) - read} more (every source is in the download)")
     rows = [
         ("Region (2012)", html.text(t.admin1)),
         ("Incidents", html.text(t.incidents)),

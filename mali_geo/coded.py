@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -92,6 +92,24 @@ class Columns:
         return x, y
 
 
+T = TypeVar("T")
+
+
+class _Taken(Generic[T]):
+    """A column of :class:`Columns`, taken for a :class:`CodedIncidents`' rows when first read.
+
+    The value is then kept on the instance, which reads it from there afterwards.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, coded: CodedIncidents, owner: type | None = None) -> T:
+        value: T = coded.taken(self.name)
+        coded.__dict__[self.name] = value
+        return value
+
+
 class CodedIncidents:
     """Some rows of coded columns, in a given order; each column is taken when first read.
 
@@ -112,53 +130,22 @@ class CodedIncidents:
     def _take(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return values if self._rows is None else values[self._rows]
 
-    def _codes(self, column: Codes) -> Codes:
-        return column if self._rows is None else column.take(self._rows)
+    def taken(self, name: str) -> Any:
+        """Column ``name`` of :class:`Columns` for these rows (see :class:`_Taken`)."""
+        column = getattr(self._columns, name)
+        if self._rows is None:
+            return column
+        return column.take(self._rows) if isinstance(column, Codes) else column[self._rows]
 
-    @cached_property
-    def place(self) -> Codes:
-        """Place names, coded."""
-        return self._codes(self._columns.place)
-
-    @cached_property
-    def admin1(self) -> Codes:
-        """Recorded 2012 regions, coded."""
-        return self._codes(self._columns.admin1)
-
-    @cached_property
-    def event_type(self) -> Codes:
-        """Event types, coded."""
-        return self._codes(self._columns.event_type)
-
-    @cached_property
-    def source_url(self) -> Codes:
-        """Source URLs, coded."""
-        return self._codes(self._columns.source_url)
-
-    @cached_property
-    def low(self) -> npt.NDArray[np.float64]:
-        """Low fatality figures to add up (NaN: unknown)."""
-        return self._take(self._columns.low)
-
-    @cached_property
-    def high(self) -> npt.NDArray[np.float64]:
-        """High fatality figures to add up (NaN: unknown)."""
-        return self._take(self._columns.high)
-
-    @cached_property
-    def elsewhere(self) -> npt.NDArray[np.bool_]:
-        """Whether the toll is counted in another incident's."""
-        return self._take(self._columns.elsewhere)
-
-    @cached_property
-    def point(self) -> npt.NDArray[np.bool_]:
-        """Whether the incident has a coordinate."""
-        return self._take(self._columns.point)
-
-    @cached_property
-    def geometry(self) -> npt.NDArray[np.object_]:
-        """The points (None without a coordinate)."""
-        return self._take(self._columns.geometry)
+    place: _Taken[Codes] = _Taken()
+    admin1: _Taken[Codes] = _Taken()
+    event_type: _Taken[Codes] = _Taken()
+    source_url: _Taken[Codes] = _Taken()
+    low: _Taken[npt.NDArray[np.float64]] = _Taken()
+    high: _Taken[npt.NDArray[np.float64]] = _Taken()
+    elsewhere: _Taken[npt.NDArray[np.bool_]] = _Taken()
+    point: _Taken[npt.NDArray[np.bool_]] = _Taken()
+    geometry: _Taken[npt.NDArray[np.object_]] = _Taken()
 
     @cached_property
     def day_ns(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

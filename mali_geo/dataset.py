@@ -22,7 +22,7 @@ from shapely.geometry import Point
 from mali_geo import config, load
 from mali_geo.admin import fill_admin1
 from mali_geo.bases import bases_at
-from mali_geo.coded import CodedIncidents, code_incidents, coded_selection
+from mali_geo.coded import CodedIncidents, code_incidents, coded_selection, grid_input_of
 from mali_geo.displacement import (
     Figure,
     Flows,
@@ -32,7 +32,7 @@ from mali_geo.displacement import (
     refugees_by_host,
 )
 from mali_geo.geometry import has_shape
-from mali_geo.incidents import located
+from mali_geo.incidents import incidents_grid, located
 from mali_geo.key_events import key_events_in_period, key_events_points
 from mali_geo.period import Period
 from mali_geo.schema import INCIDENT_COLUMNS
@@ -288,6 +288,16 @@ def key_event_points_in(dataset: Dataset, period: Period) -> gpd.GeoDataFrame:
     if rows not in cache:
         cache[rows] = key_events_points(events)
     return cache[rows].copy()
+
+
+def selection_grid(dataset: Dataset, selection: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The grid cells (:func:`mali_geo.incidents.incidents_grid`) of a selection of incidents.
+
+    Read from the dataset's coded incidents when ``selection`` is a selection of them (no
+    coding or projecting of a million incidents per period); the same cells either way.
+    """
+    coded = dataset.coded_rows(selection)
+    return incidents_grid(selection if coded is None else grid_input_of(coded))
 
 
 def incident_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

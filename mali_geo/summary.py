@@ -9,12 +9,12 @@ import geopandas as gpd
 import pandas as pd
 
 from mali_geo.actors import filter_by_actor_groups
-from mali_geo.coded import coded_range
+from mali_geo.coded import code_incidents, coded_range
 from mali_geo.config import FIRST_MONTH, LAST_MONTH
 from mali_geo.dataset import Dataset, figure_at_end
 from mali_geo.displacement import Figure, Population
 from mali_geo.feed import day_words
-from mali_geo.incidents import counted_tolls, fatality_range, has_point, incidents_in_period
+from mali_geo.incidents import incidents_in_period
 from mali_geo.period import Period
 
 COVERAGE_NOTE = (
@@ -88,15 +88,11 @@ def headline(
         selected = incidents_in_period(dataset.incidents, period, event_types=event_types)
         selected = filter_by_actor_groups(selected, actor_groups)
     sel = selected
-    coded = dataset.coded_rows(sel)
-    if coded is None:
-        counted_low, counted_high = counted_tolls(sel)
-        low, high = fatality_range(counted_low, counted_high)
-        no_toll = int((counted_low.isna() & counted_high.isna()).sum())
-        located = int(has_point(sel).sum())
-    else:  # the same figures from the dataset's arrays (a million incidents: no conversion)
-        low, high, no_toll = coded_range(coded)
-        located = int(coded.point.sum())
+    coded = dataset.coded_rows(sel)  # the dataset's arrays: nothing converted per period
+    if coded is None:  # not a selection of the dataset's incidents
+        coded = code_incidents(sel)
+    low, high, no_toll = coded_range(coded)
+    located = int(coded.point.sum())
     return Headline(
         incidents=len(sel),
         located=located,

@@ -16,7 +16,7 @@ import pytest
 
 from mali_geo.catalogue import Layer, build_layers, select_incidents
 from mali_geo.coded import coded_selection, grid_input_of
-from mali_geo.dataset import Dataset, by_date, load_dataset, with_incidents
+from mali_geo.dataset import Dataset, by_date, load_dataset, selection_grid, with_incidents
 from mali_geo.incidents import counted_tolls, fatality_range, incidents_grid
 from mali_geo.period import Period
 from mali_geo.regions import regions_with_incidents
@@ -78,6 +78,9 @@ def test_grid_cells_from_the_dataset_arrays_equal_those_of_the_incidents_layer(
     pd.testing.assert_frame_equal(
         incidents_grid(grid_input_of(coded), cell_km=cell_km, max_cells=40),
         incidents_grid(layer[Layer.INCIDENTS], cell_km=cell_km, max_cells=40),
+    )
+    pd.testing.assert_frame_equal(  # what the map draws
+        selection_grid(doubled, sel), incidents_grid(layer[Layer.INCIDENTS])
     )
 
 

@@ -24,10 +24,8 @@ from layers.highlight import highlight_layer
 from layers.mapview import ViewUpdate, view_group
 from mali_geo import story
 from mali_geo.catalogue import MENU, SPECS, Layer, View
-from mali_geo.coded import grid_input_of
 from mali_geo.config import DEFAULT_REGION_DENSITY
-from mali_geo.dataset import Dataset
-from mali_geo.incidents import incidents_grid
+from mali_geo.dataset import Dataset, selection_grid
 from mali_geo.view import CONTEXT, Basemap, ViewState
 from ui.cached_map import RenderedGroups, RenderedMap, combine, render_group, render_map, show_map
 from ui.data import context_data, selection_for, shipped
@@ -119,14 +117,8 @@ def rendered_layer(built: BuiltLayer, position: int) -> RenderedGroups:
 
 
 def view_grid(ds: Dataset, view: View) -> gpd.GeoDataFrame:
-    """The grid cells of a view's incidents, from the dataset's coded incidents.
-
-    The same cells as :func:`mali_geo.incidents.incidents_grid` of the incidents layer, without
-    coding or projecting a million incidents again on every period.
-    """
-    selection = selection_for(ds, view)
-    coded = ds.coded_rows(selection)
-    return incidents_grid(selection if coded is None else grid_input_of(coded))
+    """The grid cells of a view's incidents (:func:`mali_geo.dataset.selection_grid`)."""
+    return selection_grid(ds, selection_for(ds, view))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={BuiltLayer: _built_key})
