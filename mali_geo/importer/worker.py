@@ -305,6 +305,9 @@ def _plain_main() -> Iterator[None]:
 def _stop(executor: ProcessPoolExecutor, *, graceful: bool) -> None:
     """Shut the pool down; unless the task finished, terminate (then kill) its process."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    # The pool's own thread also waits for its processes: it is waited for last, so that no
+    # stopped process is left behind when this returns.
+    manager: threading.Thread | None = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=graceful, cancel_futures=True)
     if graceful:
         return
@@ -319,6 +322,8 @@ def _stop(executor: ProcessPoolExecutor, *, graceful: bool) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+    if manager is not None:
+        manager.join(_EXIT_GRACE_S)
 
 
 def _env_number(var: str, default: float) -> float:
